@@ -1,0 +1,306 @@
+//! The record of processing activities (GDPR Art. 30(1)), built from one policy version.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::check::in_eea;
+use crate::load::{Locale, PolicyVersion};
+use crate::model::{LegalBasisKind, TransferMechanism};
+use crate::period;
+
+/// One processing activity: one purpose of the policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct Activity {
+    /// The purpose id.
+    pub id: String,
+    /// The purpose, in the chosen locale.
+    pub purpose: String,
+    /// Legal bases, with their GDPR article.
+    pub legal_bases: Vec<String>,
+    /// Categories of data subjects.
+    pub data_subjects: Vec<String>,
+    /// Categories of personal data.
+    pub data_categories: Vec<String>,
+    /// Categories of recipients.
+    pub recipients: Vec<String>,
+    /// Named processors.
+    pub processors: Vec<String>,
+    /// Transfers outside the EEA and their safeguards.
+    pub transfers: Vec<String>,
+    /// Retention periods.
+    pub retention: Vec<String>,
+    /// Sources of the data.
+    pub sources: Vec<String>,
+}
+
+/// The whole record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ropa {
+    /// The policy version it describes.
+    pub version: String,
+    /// The locale of its wording.
+    pub locale: String,
+    /// The controller.
+    pub controller: String,
+    /// The controller's postal address.
+    pub controller_address: String,
+    /// How to reach the data protection officer.
+    pub dpo: String,
+    /// Technical and organisational security measures (Art. 32), with certifications.
+    pub security_measures: Vec<String>,
+    /// Every processing activity.
+    pub activities: Vec<Activity>,
+}
+
+fn article(kind: LegalBasisKind) -> &'static str {
+    match kind {
+        LegalBasisKind::Consent => "Art. 6(1)(a)",
+        LegalBasisKind::Contract => "Art. 6(1)(b)",
+        LegalBasisKind::LegalObligation => "Art. 6(1)(c)",
+        LegalBasisKind::VitalInterests => "Art. 6(1)(d)",
+        LegalBasisKind::PublicTask => "Art. 6(1)(e)",
+        LegalBasisKind::LegitimateInterest => "Art. 6(1)(f)",
+    }
+}
+
+fn mechanism(m: TransferMechanism) -> &'static str {
+    match m {
+        TransferMechanism::Adequacy => "adequacy decision",
+        TransferMechanism::Scc => "standard contractual clauses",
+        TransferMechanism::Bcr => "binding corporate rules",
+        TransferMechanism::Dpf => "EU-US Data Privacy Framework",
+    }
+}
+
+/// Builds the record of `version`, worded in `locale` (ids stand in for missing messages).
+pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
+    let text = |prefix: &str, id: &str| -> String {
+        locale
+            .and_then(|l| l.text(&format!("{prefix}-{id}")))
+            .map(str::to_string)
+            .unwrap_or_else(|| id.to_string())
+    };
+    let v = version;
+    let controller_id = v
+        .organisation
+        .as_ref()
+        .map(|o| o.controller.as_str().to_string());
+    let controller = controller_id
+        .as_deref()
+        .and_then(|id| v.entity.iter().find(|e| e.id.as_str() == id))
+        .map(|e| e.name.clone())
+        .unwrap_or_default();
+    let controller_address = controller_id
+        .as_deref()
+        .and_then(|id| v.postal_address.iter().find(|a| a.entity.as_str() == id))
+        .map(|a| {
+            let mut parts = vec![controller.clone()];
+            if let Some(att) = &a.attention {
+                parts.push(format!("attn. {att}"));
+            }
+            parts.push(a.street.clone());
+            parts.push(format!("{} {}", a.postcode, a.city));
+            parts.push(a.country.as_str().to_string());
+            parts.join(", ")
+        })
+        .unwrap_or_default();
+    let dpo = v
+        .organisation
+        .as_ref()
+        .and_then(|o| o.dpo.as_ref())
+        .and_then(|id| {
+            v.contact_point
+                .iter()
+                .find(|c| c.id.as_str() == id.as_str())
+        })
+        .and_then(|c| c.email.clone())
+        .unwrap_or_default();
+    let mut security_measures: Vec<String> = v
+        .security_measure
+        .iter()
+        .map(|m| text("measure", m.id.as_str()))
+        .collect();
+    security_measures.extend(v.certification.iter().map(|c| c.name.clone()));
+
+    let activities = v
+        .purpose
+        .iter()
+        .map(|p| {
+            let legal_bases = p
+                .legal_bases
+                .iter()
+                .map(|b| {
+                    let kind = v
+                        .legal_basis
+                        .iter()
+                        .find(|lb| lb.id.as_str() == b.as_str())
+                        .map(|lb| lb.kind);
+                    match kind {
+                        Some(kind) => format!("{} ({})", text("basis", b.as_str()), article(kind)),
+                        None => b.as_str().to_string(),
+                    }
+                })
+                .collect();
+            let processors: Vec<_> = if p.processors.is_empty() {
+                v.processor
+                    .iter()
+                    .filter(|x| {
+                        p.recipients
+                            .iter()
+                            .any(|r| r.as_str() == x.category.as_str())
+                    })
+                    .collect()
+            } else {
+                v.processor
+                    .iter()
+                    .filter(|x| p.processors.iter().any(|r| r.as_str() == x.id.as_str()))
+                    .collect()
+            };
+            let transfers = processors
+                .iter()
+                .filter(|x| !in_eea(x.country.as_str()))
+                .map(|x| match x.transfer {
+                    Some(m) => format!("{} ({}): {}", x.name, x.country.as_str(), mechanism(m)),
+                    None => format!("{} ({}): no safeguard recorded", x.name, x.country.as_str()),
+                })
+                .collect();
+            let retention = p
+                .retention
+                .iter()
+                .filter_map(|r| v.retention.iter().find(|x| x.id.as_str() == r.as_str()))
+                .map(|rule| {
+                    let period = rule
+                        .period
+                        .as_ref()
+                        .and_then(|t| period::parse(t.as_str()).ok())
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "?".into());
+                    format!("{} ({period})", text("retention", rule.id.as_str()))
+                })
+                .collect();
+            Activity {
+                id: p.id.as_str().to_string(),
+                purpose: text("purpose", p.id.as_str()),
+                legal_bases,
+                data_subjects: p
+                    .subjects
+                    .iter()
+                    .map(|s| text("subject", s.as_str()))
+                    .collect(),
+                data_categories: p
+                    .categories
+                    .iter()
+                    .map(|c| text("data", c.as_str()))
+                    .collect(),
+                recipients: p
+                    .recipients
+                    .iter()
+                    .map(|r| text("recipient", r.as_str()))
+                    .collect(),
+                processors: processors.iter().map(|x| x.name.clone()).collect(),
+                transfers,
+                retention,
+                sources: p
+                    .sources
+                    .iter()
+                    .map(|s| text("source", s.as_str()))
+                    .collect(),
+            }
+        })
+        .collect();
+    Ropa {
+        version: v.label.clone(),
+        locale: locale
+            .map(|l| l.tag.clone())
+            .unwrap_or_else(|| "ids".into()),
+        controller,
+        controller_address,
+        dpo,
+        security_measures,
+        activities,
+    }
+}
+
+const HEADERS: [&str; 14] = [
+    "activity",
+    "purpose",
+    "controller",
+    "dpo",
+    "legal_bases",
+    "data_subjects",
+    "data_categories",
+    "recipients",
+    "processors",
+    "transfers",
+    "retention",
+    "sources",
+    "security_measures",
+    "policy_version",
+];
+
+impl Ropa {
+    /// The record as CSV, one row per activity; lists are joined with "; ".
+    pub fn to_csv(&self) -> Result<String, csv::Error> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(HEADERS)?;
+        for a in &self.activities {
+            writer.write_record([
+                a.id.as_str(),
+                &a.purpose,
+                &self.controller,
+                &self.dpo,
+                &a.legal_bases.join("; "),
+                &a.data_subjects.join("; "),
+                &a.data_categories.join("; "),
+                &a.recipients.join("; "),
+                &a.processors.join("; "),
+                &a.transfers.join("; "),
+                &a.retention.join("; "),
+                &a.sources.join("; "),
+                &self.security_measures.join("; "),
+                &self.version,
+            ])?;
+        }
+        let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// The record as Markdown: a heading per activity with its fields.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# Record of processing activities (GDPR Art. 30)\n");
+        let _ = writeln!(out, "- **Controller:** {}", self.controller);
+        let _ = writeln!(out, "- **Address:** {}", self.controller_address);
+        let _ = writeln!(out, "- **Data protection officer:** {}", self.dpo);
+        let _ = writeln!(out, "- **Policy version:** {}", self.version);
+        let _ = writeln!(out, "\n## Security measures (Art. 32)\n");
+        for m in &self.security_measures {
+            let _ = writeln!(out, "- {m}");
+        }
+        for a in &self.activities {
+            let _ = writeln!(out, "\n## {}\n", a.purpose);
+            let _ = writeln!(out, "| | |\n|---|---|");
+            let rows: [(&str, &Vec<String>); 8] = [
+                ("Legal bases", &a.legal_bases),
+                ("Data subjects", &a.data_subjects),
+                ("Personal data", &a.data_categories),
+                ("Recipients", &a.recipients),
+                ("Processors", &a.processors),
+                ("Transfers outside the EEA", &a.transfers),
+                ("Retention", &a.retention),
+                ("Sources", &a.sources),
+            ];
+            let _ = writeln!(out, "| Activity | `{}` |", a.id);
+            for (name, values) in rows {
+                let cell = if values.is_empty() {
+                    "—".to_string()
+                } else {
+                    values.join("<br>").replace('|', "\\|")
+                };
+                let _ = writeln!(out, "| {name} | {cell} |");
+            }
+        }
+        out
+    }
+}

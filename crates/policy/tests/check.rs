@@ -1,0 +1,205 @@
+//! Every checker rule, proven on a fixture that breaks it: the right code, at the right place.
+
+use std::path::{Path, PathBuf};
+
+use custodian_policy::{Code, load};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The base policy with the named overlay copied over it.
+fn broken(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("base"), dir.path());
+    copy_dir(&fixtures().join("broken").join(name), dir.path());
+    dir
+}
+
+/// Loads the overlay and returns where each diagnostic with `code` points: (file suffix, line, column).
+fn diagnose(name: &str, code: Code) -> Vec<(String, usize, usize)> {
+    let dir = broken(name);
+    let (policy, report) = load(dir.path());
+    assert!(policy.is_none(), "{name}: an invalid policy must not load");
+    let rendered = report.render(false);
+    let found: Vec<(String, usize, usize)> = report
+        .diagnostics()
+        .iter()
+        .zip(report.locations())
+        .filter(|(d, _)| d.code.as_deref() == Some(code.as_str()))
+        .map(|(_, (file, line, col))| {
+            let prefix = dir.path().display().to_string();
+            (file.trim_start_matches(&prefix).to_string(), line, col)
+        })
+        .collect();
+    assert!(
+        !found.is_empty(),
+        "{name}: expected {code:?}, got:\n{rendered}"
+    );
+    assert!(
+        rendered.contains("help: "),
+        "{name}: every diagnostic says how to fix it:\n{rendered}"
+    );
+    found
+}
+
+fn at(file: &str, line: usize, col: usize) -> (String, usize, usize) {
+    (file.to_string(), line, col)
+}
+
+#[test]
+fn the_base_fixture_is_valid() {
+    let (policy, report) = load(&fixtures().join("base"));
+    assert!(policy.is_some(), "{}", report.render(false));
+    assert_eq!(report.error_count(), 0);
+}
+
+#[test]
+fn an_unknown_reference_is_named_with_a_suggestion() {
+    let found = diagnose("unknown-reference", Code::UnknownReference);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 4, 15)]);
+    let (_, report) = load(broken("unknown-reference").path());
+    assert!(report.render(false).contains("did you mean `hosting`?"));
+}
+
+#[test]
+fn a_purpose_without_a_legal_basis_is_an_error() {
+    let found = diagnose("purpose-without-basis", Code::PurposeWithoutBasis);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 2, 6)]);
+}
+
+#[test]
+fn legitimate_interest_over_special_categories_is_an_error() {
+    let found = diagnose("interest-over-special", Code::InterestOverSpecialCategories);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 4, 34)]);
+}
+
+#[test]
+fn a_retention_rule_for_an_unknown_category_is_an_error() {
+    let found = diagnose("retention-unknown-category", Code::RetentionUnknownCategory);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 3, 15)]);
+}
+
+#[test]
+fn a_retention_rule_without_a_period_is_an_error() {
+    let found = diagnose("retention-without-period", Code::RetentionWithoutPeriod);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 2, 6)]);
+}
+
+#[test]
+fn a_product_with_an_undeclared_data_category_is_an_error() {
+    let found = diagnose(
+        "product-undeclared-category",
+        Code::ProductUndeclaredCategory,
+    );
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 6, 34)]);
+}
+
+#[test]
+fn a_recipient_outside_the_eea_without_a_transfer_mechanism_is_an_error() {
+    let found = diagnose("transfer-without-mechanism", Code::TransferWithoutMechanism);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 4, 11)]);
+}
+
+#[test]
+fn a_cookie_without_category_provider_or_lifespan_gets_three_errors() {
+    for code in [
+        Code::CookieWithoutCategory,
+        Code::CookieWithoutProvider,
+        Code::CookieWithoutLifespan,
+    ] {
+        let found = diagnose("cookie-incomplete", code);
+        assert_eq!(
+            found,
+            vec![at("/versions/2021/extra.toml", 2, 6)],
+            "{code:?}"
+        );
+    }
+}
+
+#[test]
+fn a_message_missing_from_a_locale_is_reported_per_locale() {
+    let found = diagnose("missing-message", Code::MissingMessage);
+    assert_eq!(found.len(), 2, "one per locale: {found:?}");
+    assert!(
+        found
+            .iter()
+            .all(|f| *f == at("/versions/2021/extra.toml", 2, 6))
+    );
+}
+
+#[test]
+fn a_duplicate_id_points_at_the_second_declaration() {
+    // Files are read in name order, so extra.toml declares it first and main.toml again.
+    let found = diagnose("duplicate-id", Code::DuplicateId);
+    assert_eq!(found, vec![at("/versions/2021/main.toml", 38, 6)]);
+}
+
+#[test]
+fn versions_out_of_date_order_are_an_error() {
+    let found = diagnose("version-order", Code::VersionOrder);
+    assert_eq!(found, vec![at("/versions/2021/main.toml", 3, 13)]);
+}
+
+#[test]
+fn a_contact_point_without_an_address_is_an_error() {
+    let found = diagnose("contact-without-address", Code::ContactWithoutAddress);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 2, 6)]);
+}
+
+#[test]
+fn a_rights_deadline_longer_than_the_law_allows_is_an_error() {
+    let found = diagnose("deadline-too-long", Code::DeadlineTooLong);
+    assert_eq!(found, vec![at("/versions/2021/main.toml", 63, 12)]);
+}
+
+#[test]
+fn a_toml_syntax_error_is_located() {
+    let found = diagnose("syntax-error", Code::Syntax);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "/versions/2021/extra.toml");
+}
+
+#[test]
+fn a_misspelt_field_is_located_and_named() {
+    let found = diagnose("unknown-field", Code::Syntax);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 3, 1)]);
+    let (_, report) = load(broken("unknown-field").path());
+    assert!(report.render(false).contains("legal_base"));
+}
+
+#[test]
+fn a_missing_policy_directory_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let (policy, report) = load(&dir.path().join("nowhere"));
+    assert!(policy.is_none());
+    assert_eq!(report.codes(), vec![Code::MissingFile.as_str()]);
+}
+
+#[test]
+fn every_overlay_fixture_is_covered_by_a_test() {
+    let names: Vec<String> = std::fs::read_dir(fixtures().join("broken"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let source = include_str!("check.rs");
+    for name in names {
+        assert!(
+            source.contains(&format!("\"{name}\"")),
+            "fixture {name} has no test"
+        );
+    }
+}
