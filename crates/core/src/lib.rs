@@ -6,6 +6,8 @@
 
 mod clock;
 mod ids;
+mod secret;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{ApiKeyId, IdParseError, TenantId};
+pub use secret::Secret;

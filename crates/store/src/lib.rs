@@ -1,1 +1,191 @@
-//! placeholder
+//! Custodian's storage: the [`Store`] trait and its SQLite and PostgreSQL implementations.
+//!
+//! Everything that persists goes through [`Store`]. The two backends pass the same test suite.
+//! Migrations are embedded in the binary; a database whose schema is newer than the binary is
+//! refused. Every change that must be accounted for is written in the same transaction as its
+//! audit event, so a change without its event, or an event without its change, cannot exist.
+//!
+//! This crate knows SQL and nothing about HTTP, the policy or the command line.
+#![deny(missing_docs)]
+
+pub mod audit;
+mod location;
+mod migrate;
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use custodian_core::{ApiKeyId, TenantId};
+use jiff::Timestamp;
+
+pub use audit::{AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
+pub use location::Location;
+pub use migrate::LATEST_VERSION;
+
+/// Which database is behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default.
+    Sqlite,
+    /// The production backend.
+    Postgres,
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
+/// What can go wrong in storage. Messages name what to do; none contains personal data.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database was migrated by a newer Custodian.
+    #[error(
+        "the database schema is at version {found}, newer than this binary supports ({supported}); \
+         run the Custodian release that migrated it, or a newer one"
+    )]
+    SchemaTooNew {
+        /// The database's version.
+        found: i64,
+        /// The newest this binary knows.
+        supported: i64,
+    },
+    /// The location does not name a usable database.
+    #[error("{0}")]
+    Location(String),
+    /// The database is unreachable.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// A uniqueness rule was broken.
+    #[error("{0}")]
+    Conflict(String),
+    /// The audit log refused a write; the change that needed it was not made.
+    #[error("the audit log could not be written: {0}")]
+    Audit(String),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+/// Result of storage operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A tenant: one customer of the platform, the controller of its end users' data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Tenant {
+    /// Its id.
+    pub id: TenantId,
+    /// Its display name, unique.
+    pub name: String,
+    /// The region phone numbers without a country code are read in (ISO 3166-1 alpha-2).
+    pub default_region: Option<String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+}
+
+/// The stored form of an API key: never the secret, only its keyed hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyRecord {
+    /// Its id.
+    pub id: ApiKeyId,
+    /// The tenant it acts for.
+    pub tenant: TenantId,
+    /// The public lookup part of the token.
+    pub lookup: String,
+    /// The keyed hash of the secret part.
+    pub secret_hash: Vec<u8>,
+    /// A name for people.
+    pub name: String,
+    /// What it may do.
+    pub scopes: Vec<String>,
+    /// When it was made.
+    pub created_at: Timestamp,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// Everything Custodian stores. Implemented for SQLite and PostgreSQL.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+
+    /// Whether the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    /// The schema version the database is at.
+    async fn schema_version(&self) -> Result<i64>;
+
+    /// A metadata value.
+    async fn meta(&self, key: &str) -> Result<Option<String>>;
+
+    /// Stores a metadata value unless the key has one; returns the value now stored.
+    async fn meta_init(&self, key: &str, value: &str) -> Result<String>;
+
+    /// Creates a tenant, with its audit event.
+    async fn create_tenant(&self, tenant: &Tenant, audit: &NewAuditEvent) -> Result<AuditEvent>;
+
+    /// A tenant by id.
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>>;
+
+    /// Every tenant, oldest first.
+    async fn tenants(&self) -> Result<Vec<Tenant>>;
+
+    /// Stores an API key, with its audit event.
+    async fn create_api_key(&self, key: &ApiKeyRecord, audit: &NewAuditEvent)
+    -> Result<AuditEvent>;
+
+    /// An API key by the lookup part of its token.
+    async fn api_key_by_lookup(&self, lookup: &str) -> Result<Option<ApiKeyRecord>>;
+
+    /// An API key by id.
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKeyRecord>>;
+
+    /// A tenant's API keys, oldest first.
+    async fn api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>>;
+
+    /// Revokes an API key, with its audit event; `false` if it was already revoked or unknown
+    /// (and then no event is written).
+    async fn revoke_api_key(
+        &self,
+        id: ApiKeyId,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
+
+    /// Appends an event to the audit chain.
+    async fn append_audit(&self, event: &NewAuditEvent) -> Result<AuditEvent>;
+
+    /// Audit events in chain order.
+    async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>>;
+
+    /// The newest link of the chain.
+    async fn audit_head(&self) -> Result<ChainHead>;
+}
+
+/// Opens (and migrates) the database at `location`. `chain_key` seals the audit chain.
+pub async fn open(location: &Location, chain_key: ChainKey) -> Result<Arc<dyn Store>> {
+    match location {
+        Location::SqliteDir(_) | Location::SqliteFile { .. } => Ok(Arc::new(
+            sqlite::SqliteStore::open(location, chain_key).await?,
+        )),
+        Location::Postgres(url) => Ok(Arc::new(
+            postgres::PgStore::open(url.expose(), chain_key).await?,
+        )),
+    }
+}
+
+pub(crate) fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+pub(crate) fn from_micros(us: i64) -> Result<Timestamp> {
+    Timestamp::from_microsecond(us)
+        .map_err(|e| StoreError::Database(format!("stored timestamp {us} is out of range: {e}")))
+}

@@ -1,0 +1,485 @@
+//! The PostgreSQL backend: a connection pool; appends to the audit chain lock its head row, so
+//! any number of replicas append one after another.
+
+use async_trait::async_trait;
+use custodian_core::{ApiKeyId, TenantId};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod};
+use jiff::Timestamp;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{NoTls, Row, Transaction};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
+use crate::location::redact;
+use crate::migrate::{LATEST_VERSION, POSTGRES};
+use crate::{ApiKeyRecord, Backend, Result, Store, StoreError, Tenant, from_micros, micros};
+
+/// An arbitrary, fixed key for the advisory lock that serialises migrations across replicas.
+const MIGRATION_LOCK: i64 = 0x6375_7374_6f64;
+
+/// The PostgreSQL store.
+pub(crate) struct PgStore {
+    pool: Pool,
+    chain_key: ChainKey,
+    described: String,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("url", &self.described)
+            .finish()
+    }
+}
+
+fn pg_err(e: tokio_postgres::Error) -> StoreError {
+    match e.as_db_error() {
+        Some(db) if *db.code() == SqlState::UNIQUE_VIOLATION => {
+            StoreError::Conflict(db.message().to_string())
+        }
+        Some(db) if *db.code() == SqlState::INVALID_CATALOG_NAME => StoreError::Location(format!(
+            "{}; create it first (e.g. `createdb NAME`): Custodian never creates a PostgreSQL database by itself",
+            db.message()
+        )),
+        Some(db) => StoreError::Database(format!("{} ({})", db.message(), db.code().code())),
+        None if e.is_closed() => StoreError::Unavailable(e.to_string()),
+        None => StoreError::Unavailable(e.to_string()),
+    }
+}
+
+fn pool_err(e: PoolError) -> StoreError {
+    match e {
+        PoolError::Backend(e) => pg_err(e),
+        other => StoreError::Unavailable(other.to_string()),
+    }
+}
+
+fn audit_err(e: tokio_postgres::Error) -> StoreError {
+    StoreError::Audit(pg_err(e).to_string())
+}
+
+impl PgStore {
+    pub(crate) async fn open(url: &str, chain_key: ChainKey) -> Result<Self> {
+        let config: tokio_postgres::Config = url.parse().map_err(|e| {
+            StoreError::Location(format!(
+                "the PostgreSQL URL {} is malformed: {e}",
+                redact(url)
+            ))
+        })?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .build()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let store = Self {
+            pool,
+            chain_key,
+            described: redact(url),
+        };
+        let mut client = store.client().await?;
+        migrate(&mut client).await?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<Object> {
+        self.pool.get().await.map_err(pool_err)
+    }
+}
+
+async fn migrate(client: &mut Object) -> Result<()> {
+    let tx = client.transaction().await.map_err(pg_err)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await
+        .map_err(pg_err)?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version       BIGINT PRIMARY KEY,
+             name          TEXT NOT NULL,
+             applied_at_us BIGINT NOT NULL
+         )",
+    )
+    .await
+    .map_err(pg_err)?;
+    let current: i64 = tx
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )
+        .await
+        .map_err(pg_err)?
+        .get(0);
+    if current > LATEST_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            supported: LATEST_VERSION,
+        });
+    }
+    for migration in POSTGRES.iter().filter(|m| m.version > current) {
+        tx.batch_execute(migration.sql).await.map_err(|e| {
+            StoreError::Database(format!(
+                "migration {} ({}) failed: {}",
+                migration.version,
+                migration.name,
+                pg_err(e)
+            ))
+        })?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES ($1, $2, $3)",
+            &[
+                &migration.version,
+                &migration.name,
+                &micros(Timestamp::now()),
+            ],
+        )
+        .await
+        .map_err(pg_err)?;
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "applied PostgreSQL migration"
+        );
+    }
+    tx.commit().await.map_err(pg_err)
+}
+
+async fn append(tx: &Transaction<'_>, key: &ChainKey, event: &NewAuditEvent) -> Result<AuditEvent> {
+    let head = tx
+        .query_one(
+            "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+            &[],
+        )
+        .await
+        .map_err(audit_err)?;
+    let seq: i64 = head.get::<_, i64>(0) + 1;
+    let prev: Vec<u8> = head.get(1);
+    let hash = audit::seal(key, seq, &prev, event);
+    let targets =
+        serde_json::to_string(&event.targets).map_err(|e| StoreError::Audit(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO audit_events (seq, at_us, actor, action, tenant_id, targets, purpose, outcome, detail, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        &[
+            &seq,
+            &micros(event.at),
+            &event.actor,
+            &event.action,
+            &event.tenant.map(|t| t.as_uuid()),
+            &targets,
+            &event.purpose,
+            &event.outcome.as_str(),
+            &event.detail,
+            &prev,
+            &hash,
+        ],
+    )
+    .await
+    .map_err(audit_err)?;
+    tx.execute(
+        "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+        &[&seq, &hash],
+    )
+    .await
+    .map_err(audit_err)?;
+    Ok(AuditEvent {
+        seq,
+        event: event.clone(),
+        prev_hash: prev,
+        hash,
+    })
+}
+
+fn to_tenant(r: &Row) -> Result<Tenant> {
+    Ok(Tenant {
+        id: TenantId::from_uuid(r.get(0)),
+        name: r.get(1),
+        default_region: r.get(2),
+        created_at: from_micros(r.get(3))?,
+    })
+}
+
+const KEY_COLUMNS: &str =
+    "id, tenant_id, lookup, secret_hash, name, scopes, created_at_us, revoked_at_us";
+
+fn to_key(r: &Row) -> Result<ApiKeyRecord> {
+    let scopes: String = r.get(5);
+    Ok(ApiKeyRecord {
+        id: ApiKeyId::from_uuid(r.get(0)),
+        tenant: TenantId::from_uuid(r.get(1)),
+        lookup: r.get(2),
+        secret_hash: r.get(3),
+        name: r.get(4),
+        scopes: scopes.split_whitespace().map(str::to_string).collect(),
+        created_at: from_micros(r.get(6))?,
+        revoked_at: r.get::<_, Option<i64>>(7).map(from_micros).transpose()?,
+    })
+}
+
+const EVENT_COLUMNS: &str =
+    "seq, at_us, actor, action, tenant_id, targets, purpose, outcome, detail, prev_hash, hash";
+
+fn to_event(r: &Row) -> Result<AuditEvent> {
+    let seq: i64 = r.get(0);
+    let targets: String = r.get(5);
+    let targets: Vec<String> = serde_json::from_str(&targets).map_err(|e| {
+        StoreError::Database(format!("audit event {seq} has unreadable targets: {e}"))
+    })?;
+    let outcome: String = r.get(7);
+    let outcome = Outcome::parse(&outcome).ok_or_else(|| {
+        StoreError::Database(format!("audit event {seq} has unknown outcome `{outcome}`"))
+    })?;
+    Ok(AuditEvent {
+        seq,
+        event: NewAuditEvent {
+            at: from_micros(r.get(1))?,
+            actor: r.get(2),
+            action: r.get(3),
+            tenant: r.get::<_, Option<Uuid>>(4).map(TenantId::from_uuid),
+            targets,
+            purpose: r.get(6),
+            outcome,
+            detail: r.get(8),
+        },
+        prev_hash: r.get(9),
+        hash: r.get(10),
+    })
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.client()
+            .await?
+            .query_one("SELECT 1", &[])
+            .await
+            .map_err(pg_err)?;
+        Ok(())
+    }
+
+    async fn schema_version(&self) -> Result<i64> {
+        let row = self
+            .client()
+            .await?
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(row.get(0))
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])
+            .await
+            .map_err(pg_err)?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn meta_init(&self, key: &str, value: &str) -> Result<String> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+                &[&key, &value],
+            )
+            .await
+            .map_err(pg_err)?;
+        let row = client
+            .query_one("SELECT value FROM meta WHERE key = $1", &[&key])
+            .await
+            .map_err(pg_err)?;
+        Ok(row.get(0))
+    }
+
+    async fn create_tenant(&self, tenant: &Tenant, audit: &NewAuditEvent) -> Result<AuditEvent> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        tx.execute(
+            "INSERT INTO tenants (id, name, default_region, created_at_us) VALUES ($1, $2, $3, $4)",
+            &[
+                &tenant.id.as_uuid(),
+                &tenant.name,
+                &tenant.default_region,
+                &micros(tenant.created_at),
+            ],
+        )
+        .await
+        .map_err(|e| match pg_err(e) {
+            StoreError::Conflict(_) => {
+                StoreError::Conflict(format!("a tenant named `{}` already exists", tenant.name))
+            }
+            other => other,
+        })?;
+        let event = append(&tx, &self.chain_key, audit).await?;
+        tx.commit().await.map_err(pg_err)?;
+        Ok(event)
+    }
+
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT id, name, default_region, created_at_us FROM tenants WHERE id = $1",
+                &[&id.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+        row.as_ref().map(to_tenant).transpose()
+    }
+
+    async fn tenants(&self) -> Result<Vec<Tenant>> {
+        let rows = self
+            .client()
+            .await?
+            .query("SELECT id, name, default_region, created_at_us FROM tenants ORDER BY created_at_us, id", &[])
+            .await
+            .map_err(pg_err)?;
+        rows.iter().map(to_tenant).collect()
+    }
+
+    async fn create_api_key(
+        &self,
+        key: &ApiKeyRecord,
+        audit: &NewAuditEvent,
+    ) -> Result<AuditEvent> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        tx.execute(
+            &format!(
+                "INSERT INTO api_keys ({KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            ),
+            &[
+                &key.id.as_uuid(),
+                &key.tenant.as_uuid(),
+                &key.lookup,
+                &key.secret_hash,
+                &key.name,
+                &key.scopes.join(" "),
+                &micros(key.created_at),
+                &key.revoked_at.map(micros),
+            ],
+        )
+        .await
+        .map_err(pg_err)?;
+        let event = append(&tx, &self.chain_key, audit).await?;
+        tx.commit().await.map_err(pg_err)?;
+        Ok(event)
+    }
+
+    async fn api_key_by_lookup(&self, lookup: &str) -> Result<Option<ApiKeyRecord>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE lookup = $1"),
+                &[&lookup],
+            )
+            .await
+            .map_err(pg_err)?;
+        row.as_ref().map(to_key).transpose()
+    }
+
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKeyRecord>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1"),
+                &[&id.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+        row.as_ref().map(to_key).transpose()
+    }
+
+    async fn api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at_us, id"),
+                &[&tenant.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter().map(to_key).collect()
+    }
+
+    async fn revoke_api_key(
+        &self,
+        id: ApiKeyId,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let changed = tx
+            .execute(
+                "UPDATE api_keys SET revoked_at_us = $1 WHERE id = $2 AND revoked_at_us IS NULL",
+                &[&micros(at), &id.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+        if changed == 1 {
+            append(&tx, &self.chain_key, audit).await?;
+        }
+        tx.commit().await.map_err(pg_err)?;
+        Ok(changed == 1)
+    }
+
+    async fn append_audit(&self, event: &NewAuditEvent) -> Result<AuditEvent> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let stored = append(&tx, &self.chain_key, event).await?;
+        tx.commit().await.map_err(audit_err)?;
+        Ok(stored)
+    }
+
+    async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!(
+                    "SELECT {EVENT_COLUMNS} FROM audit_events
+                     WHERE seq > $1 AND ($2::uuid IS NULL OR tenant_id = $2)
+                     ORDER BY seq LIMIT $3"
+                ),
+                &[
+                    &filter.after_seq,
+                    &filter.tenant.map(|t| t.as_uuid()),
+                    &filter.effective_limit(),
+                ],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter().map(to_event).collect()
+    }
+
+    async fn audit_head(&self) -> Result<ChainHead> {
+        let row = self
+            .client()
+            .await?
+            .query_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
+            .await
+            .map_err(pg_err)?;
+        Ok(ChainHead {
+            seq: row.get(0),
+            hash: row.get(1),
+        })
+    }
+}

@@ -1,0 +1,609 @@
+//! The embedded SQLite backend: one writer connection and a few readers, in WAL mode, driven
+//! from Tokio's blocking pool.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use async_trait::async_trait;
+use custodian_core::{ApiKeyId, TenantId};
+use jiff::Timestamp;
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior, params,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
+use crate::location::{Location, SQLITE_FILE};
+use crate::migrate::{LATEST_VERSION, SQLITE};
+use crate::{ApiKeyRecord, Backend, Result, Store, StoreError, Tenant, from_micros, micros};
+
+const READERS: usize = 4;
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+    chain_key: ChainKey,
+}
+
+/// The SQLite store.
+pub(crate) struct SqliteStore {
+    inner: Arc<Inner>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn db_err(e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match &e {
+        rusqlite::Error::SqliteFailure(f, msg) => match f.code {
+            ErrorCode::ConstraintViolation => StoreError::Conflict(
+                msg.clone()
+                    .unwrap_or_else(|| "a uniqueness rule was broken".into()),
+            ),
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+                StoreError::Unavailable(format!("the database stayed locked: {e}"))
+            }
+            ErrorCode::CannotOpen | ErrorCode::NotADatabase | ErrorCode::ReadOnly => {
+                StoreError::Unavailable(e.to_string())
+            }
+            _ => StoreError::Database(e.to_string()),
+        },
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+fn audit_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Audit(e.to_string())
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(db_err)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;",
+    )
+    .map_err(db_err)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version       INTEGER PRIMARY KEY,
+             name          TEXT NOT NULL,
+             applied_at_us INTEGER NOT NULL
+         ) STRICT;",
+    )
+    .map_err(db_err)?;
+    let current: i64 = conn
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db_err)?;
+    if current > LATEST_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            supported: LATEST_VERSION,
+        });
+    }
+    for migration in SQLITE.iter().filter(|m| m.version > current) {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db_err)?;
+        tx.execute_batch(migration.sql).map_err(|e| {
+            StoreError::Database(format!(
+                "migration {} ({}) failed: {e}",
+                migration.version, migration.name
+            ))
+        })?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES (?1, ?2, ?3)",
+            params![migration.version, migration.name, micros(Timestamp::now())],
+        )
+        .map_err(db_err)?;
+        tx.commit().map_err(db_err)?;
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "applied SQLite migration"
+        );
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    pub(crate) async fn open(location: &Location, chain_key: ChainKey) -> Result<Self> {
+        let (path, create) = match location {
+            Location::SqliteDir(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Location(format!(
+                        "cannot create the data directory {}: {e}",
+                        dir.display()
+                    ))
+                })?;
+                (dir.join(SQLITE_FILE), true)
+            }
+            Location::SqliteFile { path, create } => (path.clone(), *create),
+            Location::Postgres(_) => {
+                return Err(StoreError::Location(
+                    "a PostgreSQL URL is not a SQLite database".into(),
+                ));
+            }
+        };
+        let existed = path.exists();
+        if !existed && !create {
+            return Err(StoreError::Location(format!(
+                "there is no SQLite database at {}; check the path, or add ?mode=rwc to the URL to create one",
+                path.display()
+            )));
+        }
+        let open_path = path.clone();
+        let inner = tokio::task::spawn_blocking(move || -> Result<Inner> {
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | if create {
+                    OpenFlags::SQLITE_OPEN_CREATE
+                } else {
+                    OpenFlags::empty()
+                };
+            let mut writer = Connection::open_with_flags(&open_path, flags).map_err(db_err)?;
+            configure(&writer)?;
+            migrate(&mut writer)?;
+            let readers = (0..READERS)
+                .map(|_| {
+                    let conn = Connection::open_with_flags(
+                        &open_path,
+                        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )
+                    .map_err(db_err)?;
+                    configure(&conn)?;
+                    conn.execute_batch("PRAGMA query_only = ON;")
+                        .map_err(db_err)?;
+                    Ok(Mutex::new(conn))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Inner {
+                writer: Mutex::new(writer),
+                readers,
+                next_reader: AtomicUsize::new(0),
+                chain_key,
+            })
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("the database thread failed: {e}")))??;
+        if !existed {
+            tracing::warn!(path = %path.display(), "created a new, empty SQLite database");
+        }
+        Ok(Self {
+            inner: Arc::new(inner),
+            path,
+        })
+    }
+
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Transaction<'_>, &ChainKey) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let mut conn = lock(&inner.writer);
+            let mut tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(db_err)?;
+            let value = f(&mut tx, &inner.chain_key)?;
+            tx.commit().map_err(db_err)?;
+            Ok(value)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("the database thread failed: {e}")))?
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
+            let conn = lock(&inner.readers[i]);
+            f(&conn)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("the database thread failed: {e}")))?
+    }
+}
+
+fn append(tx: &Transaction<'_>, key: &ChainKey, event: &NewAuditEvent) -> Result<AuditEvent> {
+    let (head_seq, prev): (i64, Vec<u8>) = tx
+        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(audit_err)?;
+    let seq = head_seq + 1;
+    let hash = audit::seal(key, seq, &prev, event);
+    let targets =
+        serde_json::to_string(&event.targets).map_err(|e| StoreError::Audit(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO audit_events (seq, at_us, actor, action, tenant_id, targets, purpose, outcome, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            seq,
+            micros(event.at),
+            event.actor,
+            event.action,
+            event.tenant.map(|t| t.as_uuid()),
+            targets,
+            event.purpose,
+            event.outcome.as_str(),
+            event.detail,
+            prev,
+            hash,
+        ],
+    )
+    .map_err(audit_err)?;
+    tx.execute(
+        "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
+        params![seq, hash],
+    )
+    .map_err(audit_err)?;
+    Ok(AuditEvent {
+        seq,
+        event: event.clone(),
+        prev_hash: prev,
+        hash,
+    })
+}
+
+fn tenant_row(r: &Row<'_>) -> rusqlite::Result<(Uuid, String, Option<String>, i64)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn to_tenant(
+    (id, name, default_region, created): (Uuid, String, Option<String>, i64),
+) -> Result<Tenant> {
+    Ok(Tenant {
+        id: TenantId::from_uuid(id),
+        name,
+        default_region,
+        created_at: from_micros(created)?,
+    })
+}
+
+type KeyRow = (
+    Uuid,
+    Uuid,
+    String,
+    Vec<u8>,
+    String,
+    String,
+    i64,
+    Option<i64>,
+);
+
+fn key_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
+pub(crate) fn to_key(
+    (id, tenant, lookup, secret_hash, name, scopes, created, revoked): KeyRow,
+) -> Result<ApiKeyRecord> {
+    Ok(ApiKeyRecord {
+        id: ApiKeyId::from_uuid(id),
+        tenant: TenantId::from_uuid(tenant),
+        lookup,
+        secret_hash,
+        name,
+        scopes: scopes.split_whitespace().map(str::to_string).collect(),
+        created_at: from_micros(created)?,
+        revoked_at: revoked.map(from_micros).transpose()?,
+    })
+}
+
+const KEY_COLUMNS: &str =
+    "id, tenant_id, lookup, secret_hash, name, scopes, created_at_us, revoked_at_us";
+
+type EventRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<Uuid>,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Vec<u8>,
+    Vec<u8>,
+);
+
+fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+    ))
+}
+
+pub(crate) fn to_event(
+    (seq, at, actor, action, tenant, targets, purpose, outcome, detail, prev_hash, hash): EventRow,
+) -> Result<AuditEvent> {
+    let targets: Vec<String> = serde_json::from_str(&targets).map_err(|e| {
+        StoreError::Database(format!("audit event {seq} has unreadable targets: {e}"))
+    })?;
+    let outcome = Outcome::parse(&outcome).ok_or_else(|| {
+        StoreError::Database(format!("audit event {seq} has unknown outcome `{outcome}`"))
+    })?;
+    Ok(AuditEvent {
+        seq,
+        event: NewAuditEvent {
+            at: from_micros(at)?,
+            actor,
+            action,
+            tenant: tenant.map(TenantId::from_uuid),
+            targets,
+            purpose,
+            outcome,
+            detail,
+        },
+        prev_hash,
+        hash,
+    })
+}
+
+const EVENT_COLUMNS: &str =
+    "seq, at_us, actor, action, tenant_id, targets, purpose, outcome, detail, prev_hash, hash";
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(db_err))
+            .await
+    }
+
+    async fn schema_version(&self) -> Result<i64> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>> {
+        let key = key.to_string();
+        self.read(move |c| {
+            c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .optional()
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn meta_init(&self, key: &str, value: &str) -> Result<String> {
+        let (key, value) = (key.to_string(), value.to_string());
+        self.write(move |tx, _| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+                params![key, value],
+            )
+            .map_err(db_err)?;
+            tx.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn create_tenant(&self, tenant: &Tenant, audit: &NewAuditEvent) -> Result<AuditEvent> {
+        let (tenant, audit) = (tenant.clone(), audit.clone());
+        self.write(move |tx, key| {
+            tx.execute(
+                "INSERT INTO tenants (id, name, default_region, created_at_us) VALUES (?1, ?2, ?3, ?4)",
+                params![tenant.id.as_uuid(), tenant.name, tenant.default_region, micros(tenant.created_at)],
+            )
+            .map_err(|e| match db_err(e) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("a tenant named `{}` already exists", tenant.name)),
+                other => other,
+            })?;
+            append(tx, key, &audit)
+        })
+        .await
+    }
+
+    async fn tenant(&self, id: TenantId) -> Result<Option<Tenant>> {
+        self.read(move |c| {
+            c.query_row(
+                "SELECT id, name, default_region, created_at_us FROM tenants WHERE id = ?1",
+                [id.as_uuid()],
+                tenant_row,
+            )
+            .optional()
+            .map_err(db_err)?
+            .map(to_tenant)
+            .transpose()
+        })
+        .await
+    }
+
+    async fn tenants(&self) -> Result<Vec<Tenant>> {
+        self.read(|c| {
+            let mut stmt = c
+                .prepare("SELECT id, name, default_region, created_at_us FROM tenants ORDER BY created_at_us, id")
+                .map_err(db_err)?;
+            let rows = stmt.query_map([], tenant_row).map_err(db_err)?;
+            rows.map(|r| to_tenant(r.map_err(db_err)?)).collect()
+        })
+        .await
+    }
+
+    async fn create_api_key(
+        &self,
+        key: &ApiKeyRecord,
+        audit: &NewAuditEvent,
+    ) -> Result<AuditEvent> {
+        let (record, audit) = (key.clone(), audit.clone());
+        self.write(move |tx, chain| {
+            tx.execute(
+                &format!(
+                    "INSERT INTO api_keys ({KEY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                ),
+                params![
+                    record.id.as_uuid(),
+                    record.tenant.as_uuid(),
+                    record.lookup,
+                    record.secret_hash,
+                    record.name,
+                    record.scopes.join(" "),
+                    micros(record.created_at),
+                    record.revoked_at.map(micros),
+                ],
+            )
+            .map_err(db_err)?;
+            append(tx, chain, &audit)
+        })
+        .await
+    }
+
+    async fn api_key_by_lookup(&self, lookup: &str) -> Result<Option<ApiKeyRecord>> {
+        let lookup = lookup.to_string();
+        self.read(move |c| {
+            c.query_row(
+                &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE lookup = ?1"),
+                [lookup],
+                key_row,
+            )
+            .optional()
+            .map_err(db_err)?
+            .map(to_key)
+            .transpose()
+        })
+        .await
+    }
+
+    async fn api_key(&self, id: ApiKeyId) -> Result<Option<ApiKeyRecord>> {
+        self.read(move |c| {
+            c.query_row(
+                &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = ?1"),
+                [id.as_uuid()],
+                key_row,
+            )
+            .optional()
+            .map_err(db_err)?
+            .map(to_key)
+            .transpose()
+        })
+        .await
+    }
+
+    async fn api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>> {
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE tenant_id = ?1 ORDER BY created_at_us, id"))
+                .map_err(db_err)?;
+            let rows = stmt.query_map([tenant.as_uuid()], key_row).map_err(db_err)?;
+            rows.map(|r| to_key(r.map_err(db_err)?)).collect()
+        })
+        .await
+    }
+
+    async fn revoke_api_key(
+        &self,
+        id: ApiKeyId,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        let audit = audit.clone();
+        self.write(move |tx, chain| {
+            let changed = tx
+                .execute(
+                    "UPDATE api_keys SET revoked_at_us = ?1 WHERE id = ?2 AND revoked_at_us IS NULL",
+                    params![micros(at), id.as_uuid()],
+                )
+                .map_err(db_err)?;
+            if changed == 1 {
+                append(tx, chain, &audit)?;
+            }
+            Ok(changed == 1)
+        })
+        .await
+    }
+
+    async fn append_audit(&self, event: &NewAuditEvent) -> Result<AuditEvent> {
+        let event = event.clone();
+        self.write(move |tx, key| append(tx, key, &event)).await
+    }
+
+    async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
+        let filter = filter.clone();
+        self.read(move |c| {
+            let limit = filter.effective_limit();
+            let mut stmt = c
+                .prepare(&format!(
+                    "SELECT {EVENT_COLUMNS} FROM audit_events
+                     WHERE seq > ?1 AND (?2 IS NULL OR tenant_id = ?2)
+                     ORDER BY seq LIMIT ?3"
+                ))
+                .map_err(db_err)?;
+            let rows = stmt
+                .query_map(
+                    params![filter.after_seq, filter.tenant.map(|t| t.as_uuid()), limit],
+                    event_row,
+                )
+                .map_err(db_err)?;
+            rows.map(|r| to_event(r.map_err(db_err)?)).collect()
+        })
+        .await
+    }
+
+    async fn audit_head(&self) -> Result<ChainHead> {
+        self.read(|c| {
+            c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                Ok(ChainHead {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            })
+            .map_err(db_err)
+        })
+        .await
+    }
+}

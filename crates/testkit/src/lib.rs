@@ -1,0 +1,147 @@
+//! Test support: a fresh database per test on the backend the run selects, and raw SQL access
+//! for tests that play an attacker with write access to the database.
+//!
+//! The backend comes from `CUSTODIAN_TEST_BACKEND` (`sqlite`, the default, or `postgres`).
+//! For PostgreSQL, `CUSTODIAN_TEST_PG_URL` names a server and a database the tests may use to
+//! create one fresh database per test (e.g. `postgres://postgres@127.0.0.1:5433/postgres`).
+#![deny(missing_docs)]
+
+use std::path::PathBuf;
+
+use custodian_core::Secret;
+use custodian_store::Location;
+
+/// The backend this test run uses.
+pub fn backend() -> &'static str {
+    match std::env::var("CUSTODIAN_TEST_BACKEND").as_deref() {
+        Ok("postgres") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+/// A fresh, empty database for one test. SQLite databases live in a temporary directory
+/// removed on drop; PostgreSQL databases are created on the test server.
+pub struct TestDb {
+    /// Where it is.
+    pub location: Location,
+    /// The data directory (SQLite), also usable for key files.
+    pub dir: tempfile::TempDir,
+    /// The PostgreSQL URL, when on PostgreSQL.
+    pub pg_url: Option<String>,
+}
+
+impl TestDb {
+    /// A fresh database on the selected backend.
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        if backend() == "postgres" {
+            let base = std::env::var("CUSTODIAN_TEST_PG_URL")
+                .expect("CUSTODIAN_TEST_PG_URL must name a PostgreSQL server for CUSTODIAN_TEST_BACKEND=postgres");
+            let name = format!("custodian_test_{}", uuid::Uuid::new_v4().simple());
+            let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+                .await
+                .expect("the test PostgreSQL server answers");
+            tokio::spawn(connection);
+            client
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("a test database can be created");
+            let url = replace_database(&base, &name);
+            TestDb {
+                location: Location::Postgres(Secret::new(url.clone())),
+                dir,
+                pg_url: Some(url),
+            }
+        } else {
+            let data = dir.path().join("data");
+            TestDb {
+                location: Location::data_dir(&data),
+                dir,
+                pg_url: None,
+            }
+        }
+    }
+
+    /// The data directory (for SQLite) or a scratch directory.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// The command-line options that point a `custodian` process at this database.
+    pub fn cli_args(&self) -> Vec<String> {
+        match &self.pg_url {
+            Some(url) => vec!["--database-url".into(), url.clone()],
+            None => vec!["--data-dir".into(), self.data_dir().display().to_string()],
+        }
+    }
+
+    /// Runs raw SQL against the database, bypassing Custodian: what an attacker with database
+    /// access could do.
+    pub async fn raw(&self, sql: &str) -> Result<(), String> {
+        match &self.pg_url {
+            Some(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tokio::spawn(connection);
+                client
+                    .batch_execute(sql)
+                    .await
+                    .map_err(|e| match e.as_db_error() {
+                        Some(db) => db.message().to_string(),
+                        None => e.to_string(),
+                    })
+            }
+            None => {
+                let path = self.data_dir().join("custodian.db");
+                let sql = sql.to_string();
+                tokio::task::spawn_blocking(move || {
+                    let conn = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
+                    conn.busy_timeout(std::time::Duration::from_secs(5))
+                        .map_err(|e| e.to_string())?;
+                    conn.execute_batch(&sql).map_err(|e| e.to_string())
+                })
+                .await
+                .map_err(|e| e.to_string())?
+            }
+        }
+    }
+
+    /// SQL that lifts the database's own append-only guard on the audit log, as an attacker
+    /// with owner rights would before tampering.
+    pub fn drop_audit_guards(&self) -> &'static str {
+        match self.pg_url {
+            Some(_) => "DROP TRIGGER audit_events_no_change ON audit_events;",
+            None => "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;",
+        }
+    }
+}
+
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_part = &base[scheme_end..];
+    let prefix = match host_part.find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    format!("{prefix}/{name}{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_database_name_is_replaced_in_a_url() {
+        assert_eq!(
+            super::replace_database("postgres://u@127.0.0.1:5433/postgres?sslmode=disable", "x"),
+            "postgres://u@127.0.0.1:5433/x?sslmode=disable"
+        );
+        assert_eq!(
+            super::replace_database("postgres://u@h", "x"),
+            "postgres://u@h/x"
+        );
+    }
+}
