@@ -8,6 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "custodian", version, about, long_about = None)]
 pub struct Cli {
+    /// A TOML configuration file (also CUSTODIAN_CONFIG).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -16,9 +19,53 @@ pub struct Cli {
 /// Every command.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serve the API and pages.
+    Serve(ServeArgs),
+    /// Serve with the seeds' policy and generated demo tenants, keys and events.
+    Demo(ServeArgs),
     /// Work with the policy: check, diff, ROPA, schema.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Manage tenants (the platform's customers).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Apikey(ApikeyCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Print the OpenAPI document of the HTTP API.
+    Openapi,
+    /// Print the effective configuration, secrets masked.
+    Config(DataArgs),
+}
+
+/// Where the data is.
+#[derive(Debug, Clone, Args, Default)]
+pub struct DataArgs {
+    /// The SQLite data directory (default `data`).
+    #[arg(long, conflicts_with = "database_url")]
+    pub data_dir: Option<PathBuf>,
+    /// A database URL: postgres://… or sqlite:PATH (also CUSTODIAN_DATABASE_URL).
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// The master key file (default `master.key` in the data directory).
+    #[arg(long)]
+    pub master_key_file: Option<PathBuf>,
+    /// The policy directory (default `policies/messagebird`).
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+}
+
+/// `serve` and `demo`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080; port 0 picks a free one).
+    #[arg(long)]
+    pub listen: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 /// Where the policy lives.
@@ -88,4 +135,70 @@ pub enum PolicyCommand {
     },
     /// Print the JSON Schema of policy files, for editors.
     Schema,
+}
+
+/// `custodian tenant …`
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant.
+    Create {
+        /// Its name (unique).
+        #[arg(long)]
+        name: String,
+        /// The region for phone numbers without a country code (ISO 3166-1 alpha-2).
+        #[arg(long)]
+        region: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// List tenants.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// `custodian apikey …`
+#[derive(Debug, Subcommand)]
+pub enum ApikeyCommand {
+    /// Create an API key; the key is printed once and never stored.
+    Create {
+        /// The tenant it acts for.
+        #[arg(long)]
+        tenant: String,
+        /// A name for people.
+        #[arg(long, default_value = "default")]
+        name: String,
+        /// A scope it gets (repeat for several): records:read, records:write, requests:read,
+        /// requests:write, consent:read, consent:write, audit:read.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Revoke an API key.
+    Revoke {
+        /// The key's id.
+        id: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// List a tenant's API keys.
+    List {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// `custodian audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify the whole audit chain; names the first broken link. Exit 1 if broken.
+    Verify {
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }

@@ -1,1 +1,79 @@
-//! placeholder
+//! Custodian's domain services: tenants, API keys and the audit log, as pure logic over the
+//! [`custodian_store::Store`] trait, a [`custodian_core::Clock`] and the loaded policy.
+//!
+//! Services never see HTTP or SQL. Every change they make is written with its audit event;
+//! an audit write that fails fails the change. Errors are [`EngineError`], mapped to HTTP in
+//! exactly one place (the http crate).
+#![deny(missing_docs)]
+
+mod apikeys;
+mod audit;
+mod error;
+mod tenants;
+
+use std::sync::Arc;
+
+use custodian_core::Clock;
+use custodian_policy::Policy;
+use custodian_store::Store;
+use custodian_vault::MasterKey;
+
+pub use apikeys::{Actor, CreatedApiKey, Principal, Scope};
+pub use audit::{AuditReport, ChainVerdict};
+pub use error::EngineError;
+
+/// The services, sharing one store, policy, clock and master key.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    store: Arc<dyn Store>,
+    policy: Arc<Policy>,
+    clock: Arc<dyn Clock>,
+    master: Arc<MasterKey>,
+}
+
+/// The metadata key under which the master key's check value is kept.
+const MASTER_CHECK: &str = "master_key_check";
+
+impl Engine {
+    /// Binds the services to their store. The first start records the master key's check
+    /// value; later starts with a different key are refused, so data is never written under the
+    /// wrong key.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        policy: Arc<Policy>,
+        clock: Arc<dyn Clock>,
+        master: Arc<MasterKey>,
+    ) -> Result<Self, EngineError> {
+        let ours = master.check_value();
+        let stored = store.meta_init(MASTER_CHECK, &ours).await?;
+        if stored != ours {
+            return Err(EngineError::WrongMasterKey);
+        }
+        Ok(Self {
+            store,
+            policy,
+            clock,
+            master,
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Arc<Policy> {
+        &self.policy
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+}
+
+/// The key that seals the audit chain, derived from the master key.
+pub fn chain_key(master: &MasterKey) -> custodian_store::ChainKey {
+    custodian_store::ChainKey::new(*master.derive("audit chain"))
+}

@@ -1,6 +1,10 @@
 //! What each command does.
 
+mod admin;
+mod context;
+mod demo;
 mod policy;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -8,7 +12,35 @@ use crate::cli::{Cli, Command};
 
 /// Runs one command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = cli.config.clone();
     match cli.command {
         Command::Policy(command) => policy::run(command),
+        Command::Openapi => {
+            print!("{}", custodian_http::openapi_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config(data) => {
+            let settings = context::settings(config.as_deref(), &data)?;
+            print!("{}", toml::to_string_pretty(&settings)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        command => runtime()?.block_on(async move {
+            match command {
+                Command::Serve(args) => serve::run(config.as_deref(), args).await,
+                Command::Demo(args) => demo::run(config.as_deref(), args).await,
+                Command::Tenant(c) => admin::tenant(config.as_deref(), c).await,
+                Command::Apikey(c) => admin::apikey(config.as_deref(), c).await,
+                Command::Audit(c) => admin::audit(config.as_deref(), c).await,
+                Command::Policy(_) | Command::Openapi | Command::Config(_) => {
+                    unreachable!("handled above")
+                }
+            }
+        }),
     }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }

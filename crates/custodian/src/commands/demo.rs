@@ -1,0 +1,128 @@
+//! `custodian demo`: the server on the seeds' policy, with generated tenants, keys and events,
+//! and a printed guide to what to look at.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use custodian_engine::{Actor, Engine, Scope};
+use custodian_store::{NewAuditEvent, Outcome};
+
+use super::{context, serve};
+use crate::cli::ServeArgs;
+
+/// The demo's tenants: (name, default region).
+const TENANTS: [(&str, &str); 3] = [
+    ("Acme Retail", "NL"),
+    ("Globex Logistics", "DE"),
+    ("Umbrella Travel", "SG"),
+];
+
+pub async fn run(config: Option<&Path>, mut args: ServeArgs) -> anyhow::Result<ExitCode> {
+    if args.data.data_dir.is_none() && args.data.database_url.is_none() {
+        args.data.data_dir = Some(PathBuf::from("data/demo"));
+    }
+    let mut ctx = context::open(config, &args.data).await?;
+    if let Some(listen) = &args.listen {
+        ctx.settings.server.listen = listen.clone();
+    }
+    let keys = seed(&ctx.engine).await?;
+    let listener = serve::bind(&ctx.settings.server.listen).await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    print_guide(&base, &ctx.engine, &keys, &args).await?;
+    serve::serve(listener, ctx.engine).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates the demo tenants if absent and a fresh demo key for each (earlier demo keys are
+/// revoked, since their secrets were never stored). Returns (tenant name, key).
+async fn seed(engine: &Engine) -> anyhow::Result<Vec<(String, String)>> {
+    let existing = engine.tenants().await?;
+    let all_scopes: Vec<String> = Scope::ALL.iter().map(|s| s.as_str().to_string()).collect();
+    let mut keys = Vec::new();
+    for (name, region) in TENANTS {
+        let tenant = match existing.iter().find(|t| t.name == name) {
+            Some(t) => t.clone(),
+            None => {
+                engine
+                    .create_tenant(&Actor::System, name, Some(region))
+                    .await?
+            }
+        };
+        for old in engine.api_keys(tenant.id).await? {
+            if old.name == "demo" && old.revoked_at.is_none() {
+                engine.revoke_api_key(&Actor::System, old.id).await?;
+            }
+        }
+        let created = engine
+            .create_api_key(&Actor::System, tenant.id, "demo", &all_scopes)
+            .await?;
+        engine
+            .record(NewAuditEvent {
+                at: engine.clock().now(),
+                actor: Actor::System.to_string(),
+                action: "demo.start".into(),
+                tenant: Some(tenant.id),
+                targets: vec![tenant.id.to_string()],
+                purpose: None,
+                outcome: Outcome::Success,
+                detail: None,
+            })
+            .await?;
+        keys.push((tenant.name, created.token));
+    }
+    Ok(keys)
+}
+
+async fn print_guide(
+    base: &str,
+    engine: &Engine,
+    keys: &[(String, String)],
+    args: &ServeArgs,
+) -> anyhow::Result<()> {
+    let policy = engine.policy();
+    let current = policy.current().map(|v| v.label.as_str()).unwrap_or("?");
+    let data = match (&args.data.database_url, &args.data.data_dir) {
+        (Some(_), _) => "the database given by --database-url".to_string(),
+        (None, Some(dir)) => format!("{} (delete it to start over)", dir.display()),
+        (None, None) => "data/demo".to_string(),
+    };
+    let verdict = engine.verify_audit().await?;
+    println!();
+    println!(
+        "  Custodian demo — policy `{}`, version {current} of {}",
+        policy.manifest.policy.name,
+        policy.labels().join(", ")
+    );
+    println!(
+        "  Data: {data}; audit chain: {} events, {:?}",
+        verdict.head_seq, verdict.verdict
+    );
+    println!();
+    println!("  Open in a browser:");
+    for lang in policy.locales.iter().map(|l| l.tag.as_str()) {
+        println!("    {base}/?lang={lang}");
+    }
+    println!();
+    println!("  API (OpenAPI at {base}/openapi.json):");
+    println!("    curl {base}/v1/policy");
+    println!("    curl '{base}/v1/policy/diff?from=2020&to=2023'");
+    println!("    curl '{base}/v1/policy/versions/{current}/ropa?format=md'");
+    println!("    curl {base}/readyz ; curl {base}/metrics");
+    println!();
+    println!("  Sign in to the API with a tenant's key (shown once; new keys every start):");
+    for (name, key) in keys {
+        println!("    {name:<18} {key}");
+    }
+    if let Some((_, key)) = keys.first() {
+        println!();
+        println!("    curl -H 'Authorization: Bearer {key}' {base}/v1/me");
+        println!("    curl -H 'Authorization: Bearer {key}' {base}/v1/audit/events");
+    }
+    println!();
+    println!(
+        "  Also try: custodian policy check · custodian policy diff 2020 2023 · custodian audit verify --data-dir data/demo"
+    );
+    println!("  Stop with Ctrl-C.");
+    println!();
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Layered configuration: defaults, then a TOML file, then `CUSTODIAN_SECTION__KEY`
+//! environment variables (plus the short aliases below), then command-line flags. Secrets are
+//! typed so they never print, and `*_FILE` variants read them from files.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use custodian_core::Secret;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Every setting.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The HTTP server.
+    pub server: ServerSettings,
+    /// The database.
+    pub storage: StorageSettings,
+    /// The master key.
+    pub keys: KeySettings,
+    /// The policy.
+    pub policy: PolicySettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// `[server]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to listen on.
+    pub listen: String,
+}
+
+/// `[storage]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    /// The SQLite data directory (the default backend).
+    pub data_dir: PathBuf,
+    /// A database URL (`postgres://…` or `sqlite:PATH`), instead of the data directory.
+    pub database_url: Option<Secret>,
+}
+
+/// `[keys]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySettings {
+    /// The master key file (default: `master.key` in the data directory).
+    pub master_key_file: Option<PathBuf>,
+    /// The master key itself, hexadecimal (prefer the file).
+    pub master_key: Option<Secret>,
+}
+
+/// `[policy]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySettings {
+    /// The policy directory.
+    pub dir: PathBuf,
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// `text` or `json`.
+    pub format: String,
+    /// A tracing filter (`info`, `custodian=debug,info`).
+    pub level: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            server: ServerSettings {
+                listen: "127.0.0.1:8080".into(),
+            },
+            storage: StorageSettings {
+                data_dir: PathBuf::from("data"),
+                database_url: None,
+            },
+            keys: KeySettings {
+                master_key_file: None,
+                master_key: None,
+            },
+            policy: PolicySettings {
+                dir: PathBuf::from("policies/messagebird"),
+            },
+            log: LogSettings {
+                format: "text".into(),
+                level: "info".into(),
+            },
+        }
+    }
+}
+
+/// Short environment aliases, read after the `CUSTODIAN_SECTION__KEY` form.
+const ALIASES: &[(&str, &str)] = &[
+    ("CUSTODIAN_LISTEN", "server.listen"),
+    ("CUSTODIAN_DATA_DIR", "storage.data_dir"),
+    ("CUSTODIAN_DATABASE_URL", "storage.database_url"),
+    ("CUSTODIAN_MASTER_KEY_FILE", "keys.master_key_file"),
+    ("CUSTODIAN_MASTER_KEY", "keys.master_key"),
+    ("CUSTODIAN_POLICY", "policy.dir"),
+    ("CUSTODIAN_LOG_FORMAT", "log.format"),
+];
+
+/// Secrets that may also come from a file named by `<VAR>_FILE`.
+const SECRET_FILES: &[(&str, &str)] = &[("CUSTODIAN_DATABASE_URL_FILE", "storage.database_url")];
+
+/// Builds the settings from every layer below the command line.
+pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
+    let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+    let file = file
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("CUSTODIAN_CONFIG").map(PathBuf::from));
+    if let Some(path) = &file {
+        if !path.is_file() {
+            bail!(
+                "the configuration file {} does not exist; check --config or CUSTODIAN_CONFIG",
+                path.display()
+            );
+        }
+        figment = figment.merge(Toml::file_exact(path));
+    }
+    figment = figment.merge(
+        Env::prefixed("CUSTODIAN_")
+            .split("__")
+            .filter(|k| k.as_str().contains('.')),
+    );
+    for (var, key) in ALIASES {
+        if let Ok(value) = std::env::var(var) {
+            figment = figment.merge(Serialized::default(key, value));
+        }
+    }
+    for (var, key) in SECRET_FILES {
+        if let Some(path) = std::env::var_os(var) {
+            let value = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {var}={}", PathBuf::from(&path).display()))?;
+            figment = figment.merge(Serialized::default(key, value.trim().to_string()));
+        }
+    }
+    figment.extract().map_err(|e| {
+        let source = file
+            .map(|p| format!(" (file {})", p.display()))
+            .unwrap_or_default();
+        anyhow::anyhow!(
+            "invalid configuration{source}: {e}. Every key is listed by `custodian config`"
+        )
+    })
+}
+
+impl Settings {
+    /// The database to use.
+    pub fn location(&self) -> anyhow::Result<custodian_store::Location> {
+        match &self.storage.database_url {
+            Some(url) => custodian_store::Location::from_url(url).map_err(anyhow::Error::from),
+            None => Ok(custodian_store::Location::data_dir(&self.storage.data_dir)),
+        }
+    }
+
+    /// The master key file.
+    pub fn master_key_file(&self) -> PathBuf {
+        self.keys
+            .master_key_file
+            .clone()
+            .unwrap_or_else(|| self.storage.data_dir.join("master.key"))
+    }
+}

@@ -1,0 +1,268 @@
+use std::fmt;
+
+use custodian_core::{ApiKeyId, TenantId};
+use custodian_store::{ApiKeyRecord, NewAuditEvent, Outcome};
+use custodian_vault::{generate_api_key, parse_api_key};
+use serde::Serialize;
+
+use crate::{Engine, EngineError};
+
+/// What an API key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Scope {
+    /// Read personal-data records.
+    #[serde(rename = "records:read")]
+    RecordsRead,
+    /// Ingest and rectify records.
+    #[serde(rename = "records:write")]
+    RecordsWrite,
+    /// Read data subject requests.
+    #[serde(rename = "requests:read")]
+    RequestsRead,
+    /// File and act on data subject requests.
+    #[serde(rename = "requests:write")]
+    RequestsWrite,
+    /// Check consent.
+    #[serde(rename = "consent:read")]
+    ConsentRead,
+    /// Record consent.
+    #[serde(rename = "consent:write")]
+    ConsentWrite,
+    /// Read the tenant's audit events.
+    #[serde(rename = "audit:read")]
+    AuditRead,
+}
+
+impl Scope {
+    /// Every scope.
+    pub const ALL: [Scope; 7] = [
+        Scope::RecordsRead,
+        Scope::RecordsWrite,
+        Scope::RequestsRead,
+        Scope::RequestsWrite,
+        Scope::ConsentRead,
+        Scope::ConsentWrite,
+        Scope::AuditRead,
+    ];
+
+    /// The written form (`records:read`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::RecordsRead => "records:read",
+            Scope::RecordsWrite => "records:write",
+            Scope::RequestsRead => "requests:read",
+            Scope::RequestsWrite => "requests:write",
+            Scope::ConsentRead => "consent:read",
+            Scope::ConsentWrite => "consent:write",
+            Scope::AuditRead => "audit:read",
+        }
+    }
+
+    /// Reads the written form.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// Who performs an action, as recorded in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// An operator at the command line.
+    Cli,
+    /// A request authenticated by an API key.
+    ApiKey(ApiKeyId),
+    /// Custodian itself (schedulers, the demo).
+    System,
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::Cli => f.write_str("cli"),
+            Actor::ApiKey(id) => write!(f, "apikey:{id}"),
+            Actor::System => f.write_str("system"),
+        }
+    }
+}
+
+/// An authenticated caller: a tenant acting through one API key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    /// The tenant.
+    pub tenant: TenantId,
+    /// The key used.
+    pub key: ApiKeyId,
+    /// What the key may do.
+    pub scopes: Vec<Scope>,
+}
+
+impl Principal {
+    /// Passes if the key has `scope`.
+    pub fn require(&self, scope: Scope) -> Result<(), EngineError> {
+        if self.scopes.contains(&scope) {
+            Ok(())
+        } else {
+            Err(EngineError::Forbidden(scope.as_str()))
+        }
+    }
+
+    /// The actor to record.
+    pub fn actor(&self) -> Actor {
+        Actor::ApiKey(self.key)
+    }
+}
+
+/// A key just made: the token is shown once and never again.
+#[derive(Debug)]
+pub struct CreatedApiKey {
+    /// What is stored.
+    pub record: ApiKeyRecord,
+    /// The token to give its owner.
+    pub token: String,
+}
+
+impl Engine {
+    /// Makes an API key for `tenant` with `scopes` (written forms such as `records:read`).
+    pub async fn create_api_key(
+        &self,
+        actor: &Actor,
+        tenant: TenantId,
+        name: &str,
+        scopes: &[String],
+    ) -> Result<CreatedApiKey, EngineError> {
+        self.tenant(tenant).await?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            return Err(EngineError::Invalid {
+                field: "name",
+                message: "a key name is 1 to 100 printable characters".into(),
+            });
+        }
+        if scopes.is_empty() {
+            return Err(EngineError::Invalid {
+                field: "scopes",
+                message: format!("give the key at least one scope: {}", all_scopes()),
+            });
+        }
+        let mut parsed = Vec::new();
+        for s in scopes {
+            let scope = Scope::parse(s.trim()).ok_or_else(|| EngineError::Invalid {
+                field: "scopes",
+                message: format!("`{s}` is not a scope; the scopes are: {}", all_scopes()),
+            })?;
+            if !parsed.contains(&scope) {
+                parsed.push(scope);
+            }
+        }
+        parsed.sort();
+        let generated = generate_api_key(&self.master);
+        let now = self.clock.now();
+        let record = ApiKeyRecord {
+            id: ApiKeyId::new(),
+            tenant,
+            lookup: generated.lookup.clone(),
+            secret_hash: generated.secret_hash.to_vec(),
+            name: name.to_string(),
+            scopes: parsed.iter().map(|s| s.as_str().to_string()).collect(),
+            created_at: now,
+            revoked_at: None,
+        };
+        let event = NewAuditEvent {
+            at: now,
+            actor: actor.to_string(),
+            action: "apikey.create".into(),
+            tenant: Some(tenant),
+            targets: vec![record.id.to_string()],
+            purpose: None,
+            outcome: Outcome::Success,
+            detail: Some(serde_json::json!({ "scopes": record.scopes }).to_string()),
+        };
+        self.store.create_api_key(&record, &event).await?;
+        Ok(CreatedApiKey {
+            record,
+            token: generated.token.to_string(),
+        })
+    }
+
+    /// Revokes a key. Revoking a revoked key is not an error; an unknown key is.
+    pub async fn revoke_api_key(
+        &self,
+        actor: &Actor,
+        id: ApiKeyId,
+    ) -> Result<ApiKeyRecord, EngineError> {
+        let record = self
+            .store
+            .api_key(id)
+            .await?
+            .ok_or(EngineError::NotFound { kind: "API key" })?;
+        let now = self.clock.now();
+        let event = NewAuditEvent {
+            at: now,
+            actor: actor.to_string(),
+            action: "apikey.revoke".into(),
+            tenant: Some(record.tenant),
+            targets: vec![id.to_string()],
+            purpose: None,
+            outcome: Outcome::Success,
+            detail: None,
+        };
+        self.store.revoke_api_key(id, now, &event).await?;
+        self.store
+            .api_key(id)
+            .await?
+            .ok_or(EngineError::NotFound { kind: "API key" })
+    }
+
+    /// A tenant's keys (never their secrets).
+    pub async fn api_keys(&self, tenant: TenantId) -> Result<Vec<ApiKeyRecord>, EngineError> {
+        self.tenant(tenant).await?;
+        Ok(self.store.api_keys(tenant).await?)
+    }
+
+    /// Authenticates a bearer token. Unknown and wrong tokens get the same answer; use of a
+    /// revoked key is refused and audited.
+    pub async fn authenticate(&self, token: &str) -> Result<Principal, EngineError> {
+        const UNKNOWN: &str = "the API key is not valid";
+        let parsed = parse_api_key(token.trim()).ok_or(EngineError::Unauthenticated(UNKNOWN))?;
+        let record = self
+            .store
+            .api_key_by_lookup(parsed.lookup)
+            .await?
+            .ok_or(EngineError::Unauthenticated(UNKNOWN))?;
+        if !parsed.secret.matches(&self.master, &record.secret_hash) {
+            return Err(EngineError::Unauthenticated(UNKNOWN));
+        }
+        if record.revoked_at.is_some() {
+            self.store
+                .append_audit(&NewAuditEvent {
+                    at: self.clock.now(),
+                    actor: Actor::ApiKey(record.id).to_string(),
+                    action: "apikey.use".into(),
+                    tenant: Some(record.tenant),
+                    targets: vec![record.id.to_string()],
+                    purpose: None,
+                    outcome: Outcome::Denied,
+                    detail: Some(r#"{"reason":"revoked"}"#.into()),
+                })
+                .await?;
+            return Err(EngineError::Unauthenticated("this API key was revoked"));
+        }
+        Ok(Principal {
+            tenant: record.tenant,
+            key: record.id,
+            scopes: record
+                .scopes
+                .iter()
+                .filter_map(|s| Scope::parse(s))
+                .collect(),
+        })
+    }
+}
+
+fn all_scopes() -> String {
+    Scope::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

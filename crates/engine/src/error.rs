@@ -1,0 +1,53 @@
+use custodian_store::StoreError;
+
+/// What a service can refuse or fail with. The http crate maps each variant to one status.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// Input that is not acceptable, naming the field.
+    #[error("{message}")]
+    Invalid {
+        /// The offending field.
+        field: &'static str,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// Nothing of that kind with that id exists for the caller (also what another tenant's id
+    /// answers, so that existence cannot be inferred).
+    #[error("no such {kind}")]
+    NotFound {
+        /// What was looked for.
+        kind: &'static str,
+    },
+    /// The request conflicts with stored state.
+    #[error("{0}")]
+    Conflict(String),
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// Valid credentials without the needed scope.
+    #[error("this API key lacks the `{0}` scope")]
+    Forbidden(&'static str),
+    /// The master key does not belong to this database.
+    #[error(
+        "the master key does not match this database: it was created with another key. \
+         Point --master-key-file (CUSTODIAN_MASTER_KEY_FILE) at the key file backed up with this \
+         database; never start it with a new key"
+    )]
+    WrongMasterKey,
+    /// The database is unreachable.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Any other storage failure (including a refused audit write).
+    #[error("{0}")]
+    Store(StoreError),
+}
+
+impl From<StoreError> for EngineError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(m) => EngineError::Conflict(m),
+            StoreError::Unavailable(m) => EngineError::Unavailable(m),
+            other => EngineError::Store(other),
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The JSON API under `/v1`.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use custodian_engine::Scope;
+use custodian_policy::{diff, ropa};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Auth;
+use crate::{ApiError, AppState};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/me", get(me))
+        .route("/v1/policy", get(policy_summary))
+        .route("/v1/policy/diff", get(policy_diff))
+        .route("/v1/policy/versions/{label}/ropa", get(policy_ropa))
+        .route("/v1/audit/events", get(audit_events))
+}
+
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(v)| v).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("the query string is not valid: {}", e.body_text()),
+        )
+    })
+}
+
+/// The calling tenant and API key.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    /// The tenant's id.
+    tenant_id: String,
+    /// The tenant's name.
+    tenant_name: String,
+    /// The API key's id.
+    api_key_id: String,
+    /// What the key may do.
+    scopes: Vec<String>,
+}
+
+/// Who am I: the tenant and scopes of the presented API key.
+#[utoipa::path(
+    get,
+    path = "/v1/me",
+    tag = "account",
+    security(("api_key" = [])),
+    responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody))
+)]
+pub(crate) async fn me(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+) -> Result<Json<Me>, ApiError> {
+    let tenant = state.engine.tenant(principal.tenant).await?;
+    Ok(Json(Me {
+        tenant_id: tenant.id.to_string(),
+        tenant_name: tenant.name,
+        api_key_id: principal.key.to_string(),
+        scopes: principal
+            .scopes
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+    }))
+}
+
+/// One policy version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionSummary {
+    /// Its label.
+    label: String,
+    /// When it takes effect.
+    effective: String,
+}
+
+/// The policy loaded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicySummary {
+    /// The policy's name.
+    name: String,
+    /// The version in force.
+    current: String,
+    /// Every version, oldest first.
+    versions: Vec<VersionSummary>,
+    /// The locales its texts exist in.
+    locales: Vec<String>,
+}
+
+/// The policy in force, its versions and locales.
+#[utoipa::path(get, path = "/v1/policy", tag = "policy", responses((status = 200, body = PolicySummary)))]
+pub(crate) async fn policy_summary(State(state): State<AppState>) -> Json<PolicySummary> {
+    let policy = state.engine.policy();
+    Json(PolicySummary {
+        name: policy.manifest.policy.name.clone(),
+        current: policy
+            .current()
+            .map(|v| v.label.clone())
+            .unwrap_or_default(),
+        versions: policy
+            .versions
+            .iter()
+            .map(|v| VersionSummary {
+                label: v.label.clone(),
+                effective: v
+                    .version
+                    .as_ref()
+                    .map(|i| i.effective.as_str().to_string())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        locales: policy.locales.iter().map(|l| l.tag.clone()).collect(),
+    })
+}
+
+/// The two versions to compare.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DiffQuery {
+    /// The older version.
+    from: String,
+    /// The newer version.
+    to: String,
+}
+
+/// What changed between two policy versions, each change material or editorial.
+#[utoipa::path(
+    get,
+    path = "/v1/policy/diff",
+    tag = "policy",
+    params(DiffQuery),
+    responses(
+        (status = 200, description = "The changes", content_type = "application/json"),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 400, body = crate::error::ErrorBody)
+    )
+)]
+pub(crate) async fn policy_diff(
+    State(state): State<AppState>,
+    q: Result<Query<DiffQuery>, QueryRejection>,
+) -> Result<Json<diff::VersionDiff>, ApiError> {
+    let q = query(q)?;
+    let policy = state.engine.policy();
+    let from = policy
+        .version(&q.from)
+        .ok_or_else(|| ApiError::not_found("policy version").field("from"))?;
+    let to = policy
+        .version(&q.to)
+        .ok_or_else(|| ApiError::not_found("policy version").field("to"))?;
+    Ok(Json(diff::diff(from, to, policy.source_locale())))
+}
+
+/// The ROPA's format and language.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RopaQuery {
+    /// `json` (default), `csv` or `md`.
+    format: Option<String>,
+    /// The locale of the wording (default `en`).
+    lang: Option<String>,
+}
+
+/// The record of processing activities (GDPR Art. 30) of one policy version.
+#[utoipa::path(
+    get,
+    path = "/v1/policy/versions/{label}/ropa",
+    tag = "policy",
+    params(("label" = String, Path, description = "The policy version"), RopaQuery),
+    responses(
+        (status = 200, description = "The record, as JSON, CSV or Markdown"),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)
+    )
+)]
+pub(crate) async fn policy_ropa(
+    State(state): State<AppState>,
+    Path(label): Path<String>,
+    q: Result<Query<RopaQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let q = query(q)?;
+    let policy = state.engine.policy();
+    let version = policy
+        .version(&label)
+        .ok_or_else(|| ApiError::not_found("policy version"))?;
+    let lang = q.lang.as_deref().unwrap_or("en");
+    let locale = policy.locale(lang).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            format!(
+                "`{lang}` is not a locale of the policy; use one of: {}",
+                policy
+                    .locales
+                    .iter()
+                    .map(|l| l.tag.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .field("lang")
+    })?;
+    let record = ropa::build(version, Some(locale));
+    Ok(match q.format.as_deref().unwrap_or("json") {
+        "json" => Json(record).into_response(),
+        "csv" => {
+            let csv = record.to_csv().map_err(|e| {
+                tracing::error!(error = %e, "ROPA CSV");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the CSV could not be written",
+                )
+            })?;
+            ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response()
+        }
+        "md" => (
+            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+            record.to_markdown(),
+        )
+            .into_response(),
+        other => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+                format!("`{other}` is not a format; use json, csv or md"),
+            )
+            .field("format"));
+        }
+    })
+}
+
+/// Which audit events to list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// Only events after this position (default 0).
+    after: Option<i64>,
+    /// At most this many (1–1000, default 100).
+    limit: Option<u32>,
+}
+
+/// The calling tenant's audit events, oldest first. Needs the `audit:read` scope.
+#[utoipa::path(
+    get,
+    path = "/v1/audit/events",
+    tag = "audit",
+    params(AuditQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "Events in chain order", content_type = "application/json"),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 403, body = crate::error::ErrorBody)
+    )
+)]
+pub(crate) async fn audit_events(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    principal.require(Scope::AuditRead)?;
+    let q = query(q)?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            "limit must be between 1 and 1000",
+        )
+        .field("limit"));
+    }
+    let events = state
+        .engine
+        .tenant_audit_events(principal.tenant, q.after.unwrap_or(0).max(0), limit)
+        .await?;
+    Ok(Json(serde_json::json!({ "events": events })).into_response())
+}
