@@ -15,7 +15,7 @@ pub enum Class {
     /// Purposes, legal bases, categories, recipients, subprocessors, retention, rights,
     /// transfers, consent and disclosure rules: subscribers must be told ahead of time.
     Material,
-    /// Names, addresses, contact details and other wording.
+    /// Names, addresses, contact details, certifications and other wording.
     Editorial,
 }
 
@@ -199,6 +199,7 @@ const MATERIAL: &[&str] = &[
     "children",
     "disclosure",
     "commitments",
+    "jurisdiction",
 ];
 
 /// Fields whose change alone is editorial even in a material table.

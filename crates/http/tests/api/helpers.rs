@@ -1,0 +1,112 @@
+use std::path::Path;
+use std::sync::Arc;
+
+use custodian_core::{SystemClock, TenantId};
+use custodian_engine::{Actor, Engine, chain_key};
+use custodian_http::{AppState, router};
+use custodian_testkit::TestDb;
+use custodian_vault::MasterKey;
+
+/// A running app and what tests need to talk to it.
+pub struct TestApp {
+    pub address: String,
+    pub engine: Engine,
+    pub client: reqwest::Client,
+    pub _db: TestDb,
+}
+
+pub fn seeds_policy() -> custodian_policy::Policy {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/messagebird");
+    let (policy, report) = custodian_policy::load(&dir);
+    policy.unwrap_or_else(|| panic!("{}", report.render(false)))
+}
+
+pub async fn spawn_app() -> TestApp {
+    let db = TestDb::new().await;
+    let master = MasterKey::generate();
+    let store = custodian_store::open(&db.location, chain_key(&master))
+        .await
+        .expect("store");
+    let engine = Engine::new(
+        store,
+        Arc::new(seeds_policy()),
+        Arc::new(SystemClock),
+        Arc::new(master),
+    )
+    .await
+    .expect("engine");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = format!("http://{}", listener.local_addr().expect("address"));
+    let app = router(AppState::new(engine.clone()));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    TestApp {
+        address,
+        engine,
+        client: reqwest::Client::new(),
+        _db: db,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_as(&self, key: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A tenant with a key holding `scopes`.
+    pub async fn tenant_with_key(&self, name: &str, scopes: &[&str]) -> (TenantId, String) {
+        let tenant = self
+            .engine
+            .create_tenant(&Actor::Cli, name, Some("NL"))
+            .await
+            .expect("tenant");
+        let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        let key = self
+            .engine
+            .create_api_key(&Actor::Cli, tenant.id, "test", &scopes)
+            .await
+            .expect("key");
+        (tenant.id, key.token)
+    }
+}
+
+/// Asserts the JSON error shape and returns (code, message, field).
+pub async fn error_of(
+    response: reqwest::Response,
+    status: u16,
+) -> (String, String, Option<String>) {
+    assert_eq!(response.status().as_u16(), status);
+    assert!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json")),
+        "errors are JSON"
+    );
+    let body: serde_json::Value = response.json().await.expect("JSON body");
+    let error = &body["error"];
+    (
+        error["code"].as_str().expect("code").to_string(),
+        error["message"].as_str().expect("message").to_string(),
+        error["field"].as_str().map(str::to_string),
+    )
+}

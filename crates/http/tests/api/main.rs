@@ -1,0 +1,7 @@
+//! The HTTP API, driven over real sockets: a spawned app on port 0 with a fresh database per
+//! test, on whichever backend the run selects.
+
+mod helpers;
+mod operations;
+mod policy;
+mod tenancy;

@@ -1,0 +1,143 @@
+use crate::helpers::{error_of, spawn_app};
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let app = spawn_app().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json::<serde_json::Value>().await.unwrap()["status"],
+        "ok"
+    );
+}
+
+#[tokio::test]
+async fn readyz_names_the_database_schema_and_policy_version() {
+    let app = spawn_app().await;
+    let body: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["database"], custodian_testkit::backend());
+    assert_eq!(body["schema_version"], custodian_store::LATEST_VERSION);
+    assert_eq!(body["policy_version"], "2023");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_in_prometheus_text() {
+    let app = spawn_app().await;
+    app.get("/healthz").await;
+    app.get("/v1/me").await;
+    let response = app.get("/metrics").await;
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"custodian_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"custodian_http_requests_total{method="GET",route="/v1/me",status="401"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains("custodian_http_request_duration_seconds_bucket"));
+    assert!(text.contains("custodian_policy_versions 4"));
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_keeps_a_given_one() {
+    let app = spawn_app().await;
+    let fresh = app.get("/healthz").await;
+    assert!(
+        fresh
+            .headers()
+            .get("x-request-id")
+            .is_some_and(|v| v.len() >= 32)
+    );
+    let given = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "trace-me-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(given.headers()["x-request-id"], "trace-me-123");
+}
+
+#[tokio::test]
+async fn unknown_addresses_and_methods_get_json_errors() {
+    let app = spawn_app().await;
+    let (code, _, _) = error_of(app.get("/no/such/thing").await, 404).await;
+    assert_eq!(code, "not_found");
+    let post = app.client.post(app.url("/healthz")).send().await.unwrap();
+    let (code, _, _) = error_of(post, 405).await;
+    assert_eq!(code, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn the_served_openapi_document_is_the_committed_one() {
+    let app = spawn_app().await;
+    let served = app.get("/openapi.json").await.text().await.unwrap();
+    let committed_path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi.json");
+    let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+    assert_eq!(
+        served, committed,
+        "openapi.json is stale: run `custodian openapi > openapi.json`"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&served).unwrap();
+    for path in [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/v1/me",
+        "/v1/policy",
+        "/v1/audit/events",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} is documented");
+    }
+}
+
+#[tokio::test]
+async fn the_landing_page_renders_in_every_locale() {
+    let app = spawn_app().await;
+    for lang in ["en", "nl", "zh-CN", "id"] {
+        let response = app.get(&format!("/?lang={lang}")).await;
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+        assert!(
+            html.contains("Flow Builder"),
+            "product names stay untranslated"
+        );
+    }
+    let zh = app.get("/?lang=zh-CN").await.text().await.unwrap();
+    assert!(
+        zh.contains("终端用户") || zh.contains("电话号码"),
+        "Chinese labels are used"
+    );
+    let fallback = app.get("/?lang=xx").await.text().await.unwrap();
+    assert!(
+        fallback.contains("<html lang=\"en\">"),
+        "an unknown locale falls back to English"
+    );
+    let css = app.get("/assets/style.css").await;
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+}

@@ -1,0 +1,85 @@
+use crate::helpers::{error_of, spawn_app};
+
+#[tokio::test]
+async fn the_policy_summary_lists_versions_with_dates_and_locales() {
+    let app = spawn_app().await;
+    let body: serde_json::Value = app.get("/v1/policy").await.json().await.unwrap();
+    assert_eq!(body["current"], "2023");
+    assert_eq!(body["versions"].as_array().unwrap().len(), 4);
+    assert_eq!(body["versions"][2]["effective"], "2022-05-18");
+    assert_eq!(
+        body["locales"],
+        serde_json::json!(["en", "nl", "zh-CN", "id"])
+    );
+}
+
+#[tokio::test]
+async fn the_diff_endpoint_classes_changes_and_names_a_missing_version() {
+    let app = spawn_app().await;
+    let body: serde_json::Value = app
+        .get("/v1/policy/diff?from=2020&to=2023")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let changes = body["changes"].as_array().unwrap();
+    assert!(
+        changes.iter().any(|c| c["id"] == "sparkpost"
+            && c["kind"] == "processor"
+            && c["class"] == "material")
+    );
+    let same: serde_json::Value = app
+        .get("/v1/policy/diff?from=2023&to=2023")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(same["changes"], serde_json::json!([]));
+
+    let (code, _, field) = error_of(app.get("/v1/policy/diff?from=2020&to=1999").await, 404).await;
+    assert_eq!((code.as_str(), field.as_deref()), ("not_found", Some("to")));
+    let (code, message, _) = error_of(app.get("/v1/policy/diff?from=2020").await, 400).await;
+    assert_eq!(code, "invalid_query");
+    assert!(message.contains("to"), "{message}");
+}
+
+#[tokio::test]
+async fn the_ropa_is_served_as_json_csv_and_markdown_in_each_locale() {
+    let app = spawn_app().await;
+    let json: serde_json::Value = app
+        .get("/v1/policy/versions/2023/ropa")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["controller"], "MessageBird B.V.");
+    assert!(!json["activities"].as_array().unwrap().is_empty());
+    let csv = app
+        .get("/v1/policy/versions/2023/ropa?format=csv&lang=nl")
+        .await;
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(csv.text().await.unwrap().starts_with("activity,purpose,"));
+    let md = app
+        .get("/v1/policy/versions/2020/ropa?format=md&lang=zh-CN")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(md.starts_with("# Record of processing activities"));
+
+    let (_, _, field) = error_of(app.get("/v1/policy/versions/2023/ropa?lang=fr").await, 422).await;
+    assert_eq!(field.as_deref(), Some("lang"));
+    let (_, _, field) = error_of(
+        app.get("/v1/policy/versions/2023/ropa?format=pdf").await,
+        422,
+    )
+    .await;
+    assert_eq!(field.as_deref(), Some("format"));
+    let (code, _, _) = error_of(app.get("/v1/policy/versions/1999/ropa").await, 404).await;
+    assert_eq!(code, "not_found");
+}
