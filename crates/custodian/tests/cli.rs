@@ -1,0 +1,404 @@
+//! The real `custodian` binary, driven as a user would: exit codes, messages and a served
+//! process stopped with SIGTERM. Data commands run on the backend the test run selects.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use custodian_testkit::TestDb;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn custodian(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_custodian"))
+        .args(args)
+        .current_dir(repo())
+        .env_remove("CUSTODIAN_DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Data options for a fresh database, with the key file kept in the test's directory.
+fn data_args(db: &TestDb) -> Vec<String> {
+    let mut args = db.cli_args();
+    args.push("--master-key-file".into());
+    args.push(db.dir.path().join("master.key").display().to_string());
+    args
+}
+
+fn run_with(db: &TestDb, args: &[&str]) -> Output {
+    let data = data_args(db);
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(data.iter().map(String::as_str));
+    custodian(&all)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn broken_policy(overlay: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = repo().join("crates/policy/tests/fixtures");
+    copy_dir(&fixtures.join("base"), dir.path());
+    copy_dir(&fixtures.join("broken").join(overlay), dir.path());
+    dir
+}
+
+#[test]
+fn policy_check_accepts_the_seeds_policy() {
+    let out = custodian(&["policy", "check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("is valid: 4 versions (2016, 2020, 2022, 2023), 4 locales"));
+}
+
+#[test]
+fn policy_check_names_file_line_column_and_a_fix_and_exits_1() {
+    let dir = broken_policy("unknown-reference");
+    let out = custodian(&[
+        "policy",
+        "check",
+        "--policy",
+        &dir.path().display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("error[P0103]"), "{stderr}");
+    assert!(stderr.contains("versions/2021/extra.toml:4:15"), "{stderr}");
+    assert!(stderr.contains("help: did you mean `hosting`?"), "{stderr}");
+
+    let json = custodian(&[
+        "policy",
+        "check",
+        "--format",
+        "json",
+        "--policy",
+        &dir.path().display().to_string(),
+    ]);
+    assert_eq!(json.status.code(), Some(1));
+    let body: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(body["valid"], false);
+    assert_eq!(body["diagnostics"][0]["line"], 4);
+    assert_eq!(body["diagnostics"][0]["column"], 15);
+}
+
+#[test]
+fn policy_check_on_a_missing_directory_is_an_error_not_a_panic() {
+    let out = custodian(&["policy", "check", "--policy", "/nonexistent/policy"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cannot read /nonexistent/policy/policy.toml"));
+}
+
+#[test]
+fn policy_diff_shows_material_changes_and_none_for_a_version_against_itself() {
+    let out = custodian(&["policy", "diff", "2020", "2023"]);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Policy diff 2020 → 2023"));
+    assert!(stdout.contains("material"));
+    assert!(stdout.contains("- sparkpost"), "{stdout}");
+    let same = custodian(&["policy", "diff", "2023", "2023"]);
+    assert!(text(&same.stdout).contains("No differences"));
+    let unknown = custodian(&["policy", "diff", "2020", "2031"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(text(&unknown.stderr).contains("no version `2031`; it has: 2016, 2020, 2022, 2023"));
+}
+
+#[test]
+fn policy_ropa_prints_csv_json_and_markdown() {
+    let csv = custodian(&["policy", "ropa", "--format", "csv"]);
+    assert!(text(&csv.stdout).starts_with("activity,purpose,controller,dpo,legal_bases"));
+    let json = custodian(&[
+        "policy",
+        "ropa",
+        "--format",
+        "json",
+        "--lang",
+        "id",
+        "--policy-version",
+        "2022",
+    ]);
+    let body: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(body["version"], "2022");
+    assert_eq!(body["locale"], "id");
+    let md = custodian(&["policy", "ropa"]);
+    assert!(text(&md.stdout).contains("# Record of processing activities (GDPR Art. 30)"));
+    let bad = custodian(&["policy", "ropa", "--lang", "fr"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("no locale `fr`"));
+}
+
+#[tokio::test]
+async fn tenants_keys_and_the_audit_chain_are_managed_from_the_command_line() {
+    let db = TestDb::new().await;
+    let created = run_with(
+        &db,
+        &["tenant", "create", "--name", "Acme", "--region", "nl"],
+    );
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let tenant = text(&created.stdout).trim().to_string();
+
+    let key = run_with(
+        &db,
+        &[
+            "apikey",
+            "create",
+            "--tenant",
+            &tenant,
+            "--scope",
+            "audit:read",
+            "--scope",
+            "records:read",
+        ],
+    );
+    assert!(key.status.success(), "{}", text(&key.stderr));
+    assert!(text(&key.stdout).starts_with("cus_"));
+    assert!(text(&key.stderr).contains("shown once"));
+
+    let list = run_with(&db, &["apikey", "list", "--tenant", &tenant]);
+    let line = text(&list.stdout);
+    assert!(
+        line.contains("records:read,audit:read") && line.contains("active"),
+        "{line}"
+    );
+    let key_id = line.split('\t').next().unwrap().to_string();
+    let revoked = run_with(&db, &["apikey", "revoke", &key_id]);
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+
+    let tenants = run_with(&db, &["tenant", "list"]);
+    assert!(text(&tenants.stdout).contains("Acme\tNL"));
+
+    let verify = run_with(&db, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+    assert!(text(&verify.stdout).contains("audit chain intact: 3 events verified"));
+
+    let bad_scope = run_with(
+        &db,
+        &[
+            "apikey",
+            "create",
+            "--tenant",
+            &tenant,
+            "--scope",
+            "everything",
+        ],
+    );
+    assert_eq!(bad_scope.status.code(), Some(1));
+    assert!(
+        text(&bad_scope.stderr)
+            .contains("`everything` is not a scope; the scopes are: records:read")
+    );
+    let bad_tenant = run_with(
+        &db,
+        &[
+            "apikey",
+            "create",
+            "--tenant",
+            "nope",
+            "--scope",
+            "audit:read",
+        ],
+    );
+    assert!(text(&bad_tenant.stderr).contains("`nope` is not a tenant id"));
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_first_broken_link_and_exits_1() {
+    let db = TestDb::new().await;
+    for name in ["A", "B", "C"] {
+        assert!(
+            run_with(&db, &["tenant", "create", "--name", name])
+                .status
+                .success()
+        );
+    }
+    db.raw(db.drop_audit_guards()).await.unwrap();
+    db.raw("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2")
+        .await
+        .unwrap();
+    let verify = run_with(&db, &["audit", "verify"]);
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(
+        text(&verify.stdout).contains("BROKEN after 1 good events: event 2 was altered"),
+        "{}",
+        text(&verify.stdout)
+    );
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_master_key_for_an_existing_database_stops_with_how_to_fix_it() {
+    let db = TestDb::new().await;
+    assert!(
+        run_with(&db, &["tenant", "create", "--name", "Acme"])
+            .status
+            .success()
+    );
+    let key_file = db.dir.path().join("master.key");
+    let original = std::fs::read_to_string(&key_file).unwrap();
+
+    std::fs::remove_file(&key_file).unwrap();
+    let missing = run_with(&db, &["tenant", "list"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let stderr = text(&missing.stderr);
+    assert!(
+        stderr.contains("master.key is missing") && stderr.contains("Restore the key file"),
+        "{stderr}"
+    );
+    assert!(
+        !key_file.exists(),
+        "no new key is made for an existing database"
+    );
+
+    std::fs::write(&key_file, format!("{}\n", "ab".repeat(32))).unwrap();
+    let wrong = run_with(&db, &["tenant", "list"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text(&wrong.stderr).contains("does not match this database"));
+
+    std::fs::write(&key_file, original).unwrap();
+    assert!(run_with(&db, &["tenant", "list"]).status.success());
+}
+
+#[test]
+fn a_misspelt_database_url_is_refused_without_printing_its_password() {
+    let out = custodian(&[
+        "tenant",
+        "list",
+        "--database-url",
+        "postgress://app:hunter2@127.0.0.1/custodian",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("is not a database URL Custodian knows"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"));
+}
+
+#[test]
+fn a_sqlite_url_to_a_missing_file_is_refused_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.db");
+    let url = format!("sqlite:{}", path.display());
+    let key = dir.path().join("k.key").display().to_string();
+    let out = custodian(&[
+        "tenant",
+        "list",
+        "--database-url",
+        &url,
+        "--master-key-file",
+        &key,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("there is no SQLite database at"));
+    assert!(!path.exists());
+}
+
+#[test]
+fn the_configuration_dump_masks_secrets_and_a_bad_file_is_named() {
+    let out = custodian(&[
+        "config",
+        "--database-url",
+        "postgres://app:hunter2@127.0.0.1/custodian",
+    ]);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("database_url = \"***\""), "{stdout}");
+    assert!(!stdout.contains("hunter2"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("custodian.toml");
+    std::fs::write(&file, "[server]\nlisten = \"127.0.0.1:1\"\nlistn = 3\n").unwrap();
+    let bad = custodian(&["config", "--config", &file.display().to_string()]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = text(&bad.stderr);
+    assert!(
+        stderr.contains("custodian.toml") && stderr.contains("listn"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn serve_answers_on_a_free_port_and_stops_cleanly_on_sigterm() {
+    let db = TestDb::new().await;
+    let data = data_args(&db);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_custodian"))
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0"])
+        .args(&data)
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+
+    let client = reqwest::Client::new();
+    let health = client.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    let ready: serde_json::Value = client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["database"], custodian_testkit::backend());
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "a graceful stop exits 0: {exit:?}");
+}
+
+#[test]
+fn serve_refuses_to_start_on_an_invalid_policy() {
+    let policy = broken_policy("purpose-without-basis");
+    let data = tempfile::tempdir().unwrap();
+    let out = custodian(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        &data.path().display().to_string(),
+        "--policy",
+        &policy.path().display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("is invalid") && stderr.contains("has no legal basis"),
+        "{stderr}"
+    );
+}
