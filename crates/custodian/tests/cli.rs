@@ -1,5 +1,6 @@
 //! The real `custodian` binary, driven as a user would: exit codes, messages and a served
 //! process stopped with SIGTERM. Data commands run on the backend the test run selects.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

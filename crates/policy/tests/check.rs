@@ -1,4 +1,5 @@
 //! Every checker rule, proven on a fixture that breaks it: the right code, at the right place.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::path::{Path, PathBuf};
 

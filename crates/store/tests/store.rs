@@ -1,4 +1,5 @@
 //! The storage contract, proven on whichever backend the run selects (SQLite or PostgreSQL).
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::sync::Arc;
 

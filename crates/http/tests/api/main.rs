@@ -1,5 +1,6 @@
 //! The HTTP API, driven over real sockets: a spawned app on port 0 with a fresh database per
 //! test, on whichever backend the run selects.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod helpers;
 mod operations;

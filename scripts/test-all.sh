@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs every test of Custodian on a fresh machine: formatting, lints, the policy check, the
+# OpenAPI drift check, and the whole test suite twice — on SQLite and on a real PostgreSQL that
+# this script installs (from Debian's packages, when missing) and starts on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+started=$(date +%s)
+
+if ! command -v cargo >/dev/null; then
+  echo "cargo is not installed: install Rust from your distribution or rustup first" >&2
+  exit 1
+fi
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  step "installing rustfmt and clippy"
+  rustup component add rustfmt clippy
+fi
+if ! command -v python3 >/dev/null; then
+  step "installing python3 (used to pick free ports)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3
+fi
+
+runner=(cargo test --workspace --no-fail-fast)
+if cargo nextest --version >/dev/null 2>&1; then
+  runner=(cargo nextest run --workspace --no-fail-fast --failure-output final)
+fi
+
+step "format"
+cargo fmt --all -- --check
+
+step "lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "build"
+cargo build --workspace --all-targets --locked
+
+step "policy check (the seeds' policy)"
+./target/debug/custodian policy check --policy policies/messagebird
+
+step "OpenAPI drift (openapi.json must match the code)"
+if ! diff -u openapi.json <(./target/debug/custodian openapi); then
+  echo "openapi.json is stale: run ./target/debug/custodian openapi > openapi.json" >&2
+  exit 1
+fi
+
+step "tests on SQLite"
+CUSTODIAN_TEST_BACKEND=sqlite "${runner[@]}"
+
+step "starting PostgreSQL"
+eval "$(scripts/postgres-up.sh)"
+cleanup() {
+  if [ -n "${CUSTODIAN_PG_STOP:-}" ]; then
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- $CUSTODIAN_PG_STOP >/dev/null 2>&1 || true
+    else $CUSTODIAN_PG_STOP >/dev/null 2>&1 || true; fi
+    rm -rf "${CUSTODIAN_PG_DIR:-/nonexistent}"
+  fi
+}
+trap cleanup EXIT
+
+step "tests on PostgreSQL"
+CUSTODIAN_TEST_BACKEND=postgres "${runner[@]}"
+
+step "all checks passed in $(( $(date +%s) - started )) s"
