@@ -759,6 +759,9 @@ impl<'a, 'r> VersionChecker<'a, 'r> {
                     )),
                 );
             }
+            if let Some(alternative) = &rule.existing_customers {
+                self.period(rule.file, &alternative.period);
+            }
             if let Some(setting) = &rule.customer_setting {
                 let min = self.period(rule.file, &setting.min);
                 let max = self.period(rule.file, &setting.max);

@@ -634,6 +634,16 @@ pub enum KeyScope {
     Legal,
 }
 
+/// A second way a retention period counts, for one group of people.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct RetentionAlternative {
+    /// What the period counts from for them.
+    pub basis: RetentionBasis,
+    /// The period (ISO 8601).
+    pub period: Text,
+}
+
 /// Bounds within which a customer may set its own period.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
@@ -663,6 +673,9 @@ pub struct RetentionRule {
     pub max_period: Option<Text>,
     /// Whether a customer may set its own period within bounds.
     pub customer_setting: Option<CustomerSetting>,
+    /// For existing customers the period counts differently (R5: "for the duration of the
+    /// services" instead of twelve months).
+    pub existing_customers: Option<RetentionAlternative>,
     /// Events that end the period at once.
     #[serde(default)]
     pub ends_on: Vec<EndingEvent>,
@@ -762,6 +775,8 @@ pub enum CookieConsent {
     AlwaysOn,
     /// Only after the visitor accepts.
     OptIn,
+    /// On until the visitor switches it off (only the 2016 statement worked this way).
+    OptOut,
     /// Blocked until classified.
     Blocked,
 }
