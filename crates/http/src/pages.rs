@@ -1,5 +1,7 @@
 //! Web pages, rendered from templates with auto-escaping.
 
+use std::collections::BTreeMap;
+
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -12,9 +14,55 @@ use crate::{ApiError, AppState};
 
 const STYLE: &str = include_str!("../assets/style.css");
 
+/// The page chrome's words, per locale (the policy's own words come from the policy).
+const UI: [(&str, &str); 4] = [
+    ("en", include_str!("../locales/en.ftl")),
+    ("nl", include_str!("../locales/nl.ftl")),
+    ("zh-CN", include_str!("../locales/zh-CN.ftl")),
+    ("id", include_str!("../locales/id.ftl")),
+];
+
+/// Reads a catalogue of simple Fluent messages (no placeables) into a map.
+fn catalogue(source: &str) -> BTreeMap<String, String> {
+    let resource = match fluent_syntax::parser::parse(source) {
+        Ok(r) => r,
+        Err((r, errors)) => {
+            tracing::error!(?errors, "a UI catalogue does not parse");
+            r
+        }
+    };
+    resource
+        .body
+        .into_iter()
+        .filter_map(|entry| match entry {
+            fluent_syntax::ast::Entry::Message(m) => {
+                let text: String = m
+                    .value?
+                    .elements
+                    .into_iter()
+                    .map(|e| match e {
+                        fluent_syntax::ast::PatternElement::TextElement { value } => {
+                            value.to_string()
+                        }
+                        fluent_syntax::ast::PatternElement::Placeable { .. } => String::new(),
+                    })
+                    .collect();
+                Some((m.id.name.replace('-', "_"), text.trim().to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// How a locale joins the items of a list.
+fn list_separator(lang: &str) -> &'static str {
+    if lang.starts_with("zh") { "、" } else { ", " }
+}
+
 /// The compiled templates.
 pub(crate) struct Pages {
     env: Environment<'static>,
+    ui: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl std::fmt::Debug for Pages {
@@ -36,7 +84,20 @@ impl Pages {
                 tracing::error!(template = name, error = %e, "template does not compile");
             }
         }
-        Self { env }
+        let ui = UI
+            .iter()
+            .map(|(tag, source)| (tag.to_string(), catalogue(source)))
+            .collect();
+        Self { env, ui }
+    }
+
+    /// The chrome's words in `lang`, falling back to English word by word.
+    fn words(&self, lang: &str) -> BTreeMap<String, String> {
+        let mut words = self.ui.get("en").cloned().unwrap_or_default();
+        if let Some(own) = self.ui.get(lang) {
+            words.extend(own.clone());
+        }
+        words
     }
 
     fn render(&self, name: &str, ctx: minijinja::Value) -> Result<Html<String>, ApiError> {
@@ -81,6 +142,7 @@ struct LangQuery {
 struct Row {
     id: String,
     name: String,
+    note: String,
     detail: String,
     extra: String,
 }
@@ -110,24 +172,37 @@ async fn index(
             "no policy version is in force",
         ));
     };
+    let sep = list_separator(&lang);
+    let words = state.pages.words(&lang);
     let products: Vec<Row> = current
         .product
         .iter()
-        .map(|p| Row {
-            id: p.id.as_str().to_string(),
-            name: p.name.clone(),
-            detail: p
-                .categories
-                .iter()
-                .map(|c| text(&format!("data-{}", c.as_str())))
-                .collect::<Vec<_>>()
-                .join(", "),
-            extra: p
-                .optional
-                .iter()
-                .map(|c| text(&format!("data-{}", c.as_str())))
-                .collect::<Vec<_>>()
-                .join(", "),
+        .map(|p| {
+            // Communication products keep their names (never translated) with a description;
+            // the platform's own data sets are named by their description in the locale.
+            let description = text(&format!("product-{}", p.id.as_str()));
+            let (name, note) = if p.kind == custodian_policy::model::ProductKind::Communication {
+                (p.name.clone(), description)
+            } else {
+                (description, String::new())
+            };
+            Row {
+                id: p.id.as_str().to_string(),
+                name,
+                note,
+                detail: p
+                    .categories
+                    .iter()
+                    .map(|c| text(&format!("data-{}", c.as_str())))
+                    .collect::<Vec<_>>()
+                    .join(sep),
+                extra: p
+                    .optional
+                    .iter()
+                    .map(|c| text(&format!("data-{}", c.as_str())))
+                    .collect::<Vec<_>>()
+                    .join(sep),
+            }
         })
         .collect();
     let retention: Vec<Row> = current
@@ -136,6 +211,7 @@ async fn index(
         .map(|r| Row {
             id: r.code.clone().unwrap_or_default(),
             name: text(&format!("retention-{}", r.id.as_str())),
+            note: String::new(),
             detail: r
                 .period
                 .as_ref()
@@ -148,17 +224,19 @@ async fn index(
                 .unwrap_or_default(),
         })
         .collect();
+    let inside_eea = words.get("ui_inside_eea").cloned().unwrap_or_default();
     let processors: Vec<Row> = current
         .processor
         .iter()
         .map(|p| Row {
             id: p.id.as_str().to_string(),
             name: p.name.clone(),
+            note: text(&format!("processor-{}", p.id.as_str())),
             detail: p.country.as_str().to_string(),
             extra: p
                 .transfer
                 .map(|t| format!("{t:?}").to_uppercase())
-                .unwrap_or_else(|| "EEA".into()),
+                .unwrap_or_else(|| inside_eea.clone()),
         })
         .collect();
     let versions: Vec<Row> = policy
@@ -171,6 +249,7 @@ async fn index(
                 .as_ref()
                 .map(|i| i.effective.as_str().to_string())
                 .unwrap_or_default(),
+            note: String::new(),
             detail: String::new(),
             extra: String::new(),
         })
@@ -179,6 +258,7 @@ async fn index(
     state.pages.render(
         "index.html",
         context! {
+            t => words,
             lang => lang,
             locales => locales,
             policy_name => policy.manifest.policy.name.clone(),
@@ -190,4 +270,20 @@ async fn index(
             database => state.engine.store().backend().to_string(),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_ui_catalogue_has_exactly_the_english_words() {
+        let en: Vec<String> = catalogue(UI[0].1).into_keys().collect();
+        assert!(en.len() > 20);
+        for (tag, source) in UI {
+            let words = catalogue(source);
+            assert_eq!(words.keys().cloned().collect::<Vec<_>>(), en, "{tag}");
+            assert!(words.values().all(|w| !w.is_empty()), "{tag}");
+        }
+    }
 }

@@ -119,8 +119,13 @@ async fn print_guide(
         println!("    curl -H 'Authorization: Bearer {key}' {base}/v1/audit/events");
     }
     println!();
+    let data_option = match (&args.data.database_url, &args.data.data_dir) {
+        (Some(_), _) => "--database-url …".to_string(),
+        (None, Some(dir)) => format!("--data-dir {}", dir.display()),
+        (None, None) => "--data-dir data/demo".to_string(),
+    };
     println!(
-        "  Also try: custodian policy check · custodian policy diff 2020 2023 · custodian audit verify --data-dir data/demo"
+        "  Also try: custodian policy check · custodian policy diff 2020 2023 · custodian audit verify {data_option}"
     );
     println!("  Stop with Ctrl-C.");
     println!();
