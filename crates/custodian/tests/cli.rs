@@ -403,3 +403,85 @@ fn serve_refuses_to_start_on_an_invalid_policy() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn the_demo_prints_where_to_look_and_keys_that_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_custodian"))
+        .args([
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            &data.display().to_string(),
+        ])
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut guide = String::new();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 || line.contains("Stop with Ctrl-C") {
+            break;
+        }
+        guide.push_str(&line);
+    }
+    for expected in [
+        "?lang=en",
+        "?lang=nl",
+        "?lang=zh-CN",
+        "?lang=id",
+        "Acme Retail",
+        "Globex Logistics",
+        "/v1/me",
+    ] {
+        assert!(
+            guide.contains(expected),
+            "{expected} missing from:\n{guide}"
+        );
+    }
+    let base = guide
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("curl ")
+                .and_then(|rest| rest.strip_suffix("/v1/policy"))
+        })
+        .expect("a curl line for /v1/policy")
+        .to_string();
+    let key = guide
+        .lines()
+        .find(|l| l.trim_start().starts_with("Acme Retail"))
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap()
+        .to_string();
+    let me: serde_json::Value = reqwest::Client::new()
+        .get(format!("{base}/v1/me"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["tenant_name"], "Acme Retail");
+    let page = reqwest::get(format!("{base}/?lang=id"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Masa retensi"),
+        "the Indonesian page is served"
+    );
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
