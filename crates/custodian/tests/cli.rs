@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 use custodian_testkit::TestDb;
 
@@ -41,25 +41,30 @@ fn run_with(db: &TestDb, args: &[&str]) -> Output {
     custodian(&all)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
+use custodian_testkit::broken_policy;
+
+/// Starts `custodian ARGS` in the background, with its standard output readable line by line.
+fn spawn(args: &[String]) -> (Child, BufReader<ChildStdout>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_custodian"))
+        .args(args)
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    (child, stdout)
 }
 
-fn broken_policy(overlay: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let fixtures = repo().join("crates/policy/tests/fixtures");
-    copy_dir(&fixtures.join("base"), dir.path());
-    copy_dir(&fixtures.join("broken").join(overlay), dir.path());
-    dir
+/// Sends SIGTERM and asserts a clean exit.
+fn stop(mut child: Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "a graceful stop exits 0: {exit:?}");
 }
 
 #[test]
@@ -339,19 +344,11 @@ fn the_configuration_dump_masks_secrets_and_a_bad_file_is_named() {
 async fn serve_answers_on_a_free_port_and_stops_cleanly_on_sigterm() {
     let db = TestDb::new().await;
     let data = data_args(&db);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_custodian"))
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0"])
-        .args(&data)
-        .current_dir(repo())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut args: Vec<String> = vec!["serve".into(), "--listen".into(), "127.0.0.1:0".into()];
+    args.extend(data);
+    let (child, mut stdout) = spawn(&args);
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
     let base = line
         .trim()
         .rsplit(' ')
@@ -374,13 +371,7 @@ async fn serve_answers_on_a_free_port_and_stops_cleanly_on_sigterm() {
         .unwrap();
     assert_eq!(ready["database"], custodian_testkit::backend());
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = child.wait().unwrap();
-    assert!(exit.success(), "a graceful stop exits 0: {exit:?}");
+    stop(child);
 }
 
 #[test]
@@ -408,21 +399,14 @@ fn serve_refuses_to_start_on_an_invalid_policy() {
 async fn the_demo_prints_where_to_look_and_keys_that_sign_in() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("demo");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_custodian"))
-        .args([
-            "demo",
-            "--listen",
-            "127.0.0.1:0",
-            "--data-dir",
-            &data.display().to_string(),
-        ])
-        .current_dir(repo())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let (child, mut reader) = spawn(&[
+        "demo".into(),
+        "--listen".into(),
+        "127.0.0.1:0".into(),
+        "--data-dir".into(),
+        data.display().to_string(),
+    ]);
     let mut guide = String::new();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap() == 0 || line.contains("Stop with Ctrl-C") {
@@ -479,9 +463,5 @@ async fn the_demo_prints_where_to_look_and_keys_that_sign_in() {
         page.contains("Masa retensi"),
         "the Indonesian page is served"
     );
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    stop(child);
 }

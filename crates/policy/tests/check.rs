@@ -1,34 +1,15 @@
 //! Every checker rule, proven on a fixture that breaks it: the right code, at the right place.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use custodian_policy::{Code, load};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    custodian_testkit::policy_fixtures()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The base policy with the named overlay copied over it.
-fn broken(name: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join("base"), dir.path());
-    copy_dir(&fixtures().join("broken").join(name), dir.path());
-    dir
-}
+use custodian_testkit::{broken_policy as broken, copy_dir};
 
 /// Loads the overlay and returns where each diagnostic with `code` points: (file suffix, line, column).
 fn diagnose(name: &str, code: Code) -> Vec<(String, usize, usize)> {

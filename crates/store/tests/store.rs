@@ -230,26 +230,25 @@ async fn chain_of_five() -> (TestDb, Arc<dyn Store>) {
     (db, store)
 }
 
+/// The verdict on a chain of five events after `sql` tampered with it.
+async fn verdict_after(sql: &str) -> Result<u64, Break> {
+    let (db, store) = chain_of_five().await;
+    db.raw(sql).await.unwrap();
+    verify(store.as_ref(), KEY).await
+}
+
 #[tokio::test]
 async fn an_edited_audit_event_is_detected() {
-    let (db, store) = chain_of_five().await;
-    db.raw("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3")
-        .await
-        .unwrap();
-    assert_eq!(
-        verify(store.as_ref(), KEY).await,
-        Err(Break::Edited { seq: 3 })
-    );
+    let verdict =
+        verdict_after("UPDATE audit_events SET actor = 'someone-else' WHERE seq = 3").await;
+    assert_eq!(verdict, Err(Break::Edited { seq: 3 }));
 }
 
 #[tokio::test]
 async fn a_deleted_audit_event_is_detected() {
-    let (db, store) = chain_of_five().await;
-    db.raw("DELETE FROM audit_events WHERE seq = 2")
-        .await
-        .unwrap();
+    let verdict = verdict_after("DELETE FROM audit_events WHERE seq = 2").await;
     assert_eq!(
-        verify(store.as_ref(), KEY).await,
+        verdict,
         Err(Break::Missing {
             expected: 2,
             found: 3
@@ -259,12 +258,9 @@ async fn a_deleted_audit_event_is_detected() {
 
 #[tokio::test]
 async fn deleting_the_newest_audit_events_is_detected() {
-    let (db, store) = chain_of_five().await;
-    db.raw("DELETE FROM audit_events WHERE seq >= 4")
-        .await
-        .unwrap();
+    let verdict = verdict_after("DELETE FROM audit_events WHERE seq >= 4").await;
     assert_eq!(
-        verify(store.as_ref(), KEY).await,
+        verdict,
         Err(Break::HeadMismatch {
             head_seq: 5,
             last_seq: 3
@@ -274,33 +270,27 @@ async fn deleting_the_newest_audit_events_is_detected() {
 
 #[tokio::test]
 async fn an_inserted_audit_event_is_detected() {
-    let (db, store) = chain_of_five().await;
-    // Make room after event 2 and insert a forged event 3 that claims to follow event 2.
-    db.raw("UPDATE audit_events SET seq = seq + 100 WHERE seq >= 3; UPDATE audit_events SET seq = seq - 99 WHERE seq >= 103;")
-        .await
-        .unwrap();
-    db.raw(
-        "INSERT INTO audit_events (seq, at_us, actor, action, tenant_id, targets, purpose, outcome, detail, prev_hash, hash)
-         SELECT 3, at_us, 'intruder', 'records.read', NULL, '[]', NULL, 'success', NULL, hash, hash FROM audit_events WHERE seq = 2",
+    // Make room after event 2, then insert a forged event 3 that claims to follow event 2.
+    let verdict = verdict_after(
+        "UPDATE audit_events SET seq = seq + 100 WHERE seq >= 3;
+         UPDATE audit_events SET seq = seq - 99 WHERE seq >= 103;
+         INSERT INTO audit_events (seq, at_us, actor, action, tenant_id, targets, purpose, outcome, detail, prev_hash, hash)
+         SELECT 3, at_us, 'intruder', 'records.read', NULL, '[]', NULL, 'success', NULL, hash, hash
+         FROM audit_events WHERE seq = 2;",
     )
-    .await
-    .unwrap();
-    assert_eq!(
-        verify(store.as_ref(), KEY).await,
-        Err(Break::Edited { seq: 3 })
-    );
+    .await;
+    assert_eq!(verdict, Err(Break::Edited { seq: 3 }));
 }
 
 #[tokio::test]
 async fn reordered_audit_events_are_detected() {
-    let (db, store) = chain_of_five().await;
-    db.raw("UPDATE audit_events SET seq = 100 WHERE seq = 2; UPDATE audit_events SET seq = 2 WHERE seq = 3; UPDATE audit_events SET seq = 3 WHERE seq = 100;")
-        .await
-        .unwrap();
-    assert_eq!(
-        verify(store.as_ref(), KEY).await,
-        Err(Break::NotLinked { seq: 2 })
-    );
+    let verdict = verdict_after(
+        "UPDATE audit_events SET seq = 100 WHERE seq = 2;
+         UPDATE audit_events SET seq = 2 WHERE seq = 3;
+         UPDATE audit_events SET seq = 3 WHERE seq = 100;",
+    )
+    .await;
+    assert_eq!(verdict, Err(Break::NotLinked { seq: 2 }));
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@
 //! create one fresh database per test (e.g. `postgres://postgres@127.0.0.1:5433/postgres`).
 #![deny(missing_docs)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use custodian_core::Secret;
 use custodian_store::Location;
@@ -115,6 +115,34 @@ impl TestDb {
             None => "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;",
         }
     }
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create a directory");
+    for entry in std::fs::read_dir(from).expect("read a fixture directory") {
+        let entry = entry.expect("a directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy a fixture file");
+        }
+    }
+}
+
+/// The policy checker's fixtures (`crates/policy/tests/fixtures`).
+pub fn policy_fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy/tests/fixtures")
+}
+
+/// The valid fixture policy with the overlay `broken/<name>` copied over it, in a temporary
+/// directory.
+pub fn broken_policy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    copy_dir(&policy_fixtures().join("base"), dir.path());
+    copy_dir(&policy_fixtures().join("broken").join(name), dir.path());
+    dir
 }
 
 fn replace_database(url: &str, name: &str) -> String {
