@@ -6,7 +6,14 @@
 #![deny(missing_docs)]
 
 mod apikey;
+mod blind;
 mod master;
+mod seal;
 
 pub use apikey::{ApiKeySecret, GeneratedApiKey, ParsedApiKey, generate_api_key, parse_api_key};
+pub use blind::{BlindIndexKey, IdentifierDomain};
 pub use master::{KeyError, MasterKey};
+pub use seal::{
+    RecordContext, SealError, SealedRecord, SymmetricKey, open, open_record, rebucket, seal,
+    seal_record, unwrap_key, wrap_key,
+};

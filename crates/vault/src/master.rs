@@ -117,6 +117,11 @@ impl MasterKey {
         out
     }
 
+    /// The master key as a key-encryption key, to wrap subject and bucket keys.
+    pub fn kek(&self) -> crate::SymmetricKey {
+        crate::SymmetricKey::from_bytes(*self.derive("key encryption"))
+    }
+
     /// A short, public value that identifies this key without revealing it. The database stores
     /// it so that starting with the wrong key file is refused instead of producing garbage.
     pub fn check_value(&self) -> String {
