@@ -9,6 +9,7 @@
 mod apikeys;
 mod audit;
 mod error;
+pub mod identifiers;
 mod tenants;
 
 use std::sync::Arc;
