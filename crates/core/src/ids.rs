@@ -74,6 +74,16 @@ uuid_id!(
     ApiKeyId,
     "API key"
 );
+uuid_id!(
+    /// A data subject within one tenant: the person a set of records is about.
+    SubjectId,
+    "subject"
+);
+uuid_id!(
+    /// One record of personal data.
+    RecordId,
+    "record"
+);
 
 #[cfg(test)]
 mod tests {

@@ -9,5 +9,5 @@ mod ids;
 mod secret;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use ids::{ApiKeyId, IdParseError, TenantId};
+pub use ids::{ApiKeyId, IdParseError, RecordId, SubjectId, TenantId};
 pub use secret::Secret;

@@ -9,20 +9,26 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+pub mod keys;
 mod location;
 mod migrate;
 mod postgres;
+pub mod records;
 mod sqlite;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use custodian_core::{ApiKeyId, TenantId};
+use custodian_core::{ApiKeyId, RecordId, SubjectId, TenantId};
 use jiff::Timestamp;
 
 pub use audit::{AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
+pub use keys::{BucketKeyRow, DestroyedKey, KeyStore, SubjectKeyRow, open_keys};
 pub use location::Location;
-pub use migrate::LATEST_VERSION;
+pub use migrate::{LATEST_KEYS_VERSION, LATEST_VERSION};
+pub use records::{
+    IdempotencyEntry, IdentifierLink, NewSubject, RecordBatch, RecordQuery, RecordRow, SubjectRow,
+};
 
 /// Which database is behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +173,30 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The newest link of the chain.
     async fn audit_head(&self) -> Result<ChainHead>;
+
+    /// The subjects that blind indexes find, as (index, subject) pairs.
+    async fn subjects_by_index(
+        &self,
+        tenant: TenantId,
+        indexes: &[Vec<u8>],
+    ) -> Result<Vec<(Vec<u8>, SubjectId)>>;
+
+    /// A subject of a tenant.
+    async fn subject(&self, tenant: TenantId, id: SubjectId) -> Result<Option<SubjectRow>>;
+
+    /// Stores an ingest in one transaction: new subjects, identifier links, records, the
+    /// idempotency key and the audit event. Fails with [`StoreError::Conflict`] (and stores
+    /// nothing) if an identifier was meanwhile linked to another subject.
+    async fn store_batch(&self, batch: &RecordBatch) -> Result<AuditEvent>;
+
+    /// The stored response for an idempotency key.
+    async fn idempotent(&self, tenant: TenantId, key: &str) -> Result<Option<IdempotencyEntry>>;
+
+    /// Records in id order.
+    async fn records(&self, query: &RecordQuery) -> Result<Vec<RecordRow>>;
+
+    /// One record of a tenant.
+    async fn record(&self, tenant: TenantId, id: RecordId) -> Result<Option<RecordRow>>;
 }
 
 /// Opens (and migrates) the database at `location`. `chain_key` seals the audit chain.

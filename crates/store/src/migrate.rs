@@ -8,18 +8,47 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 1;
+pub const LATEST_VERSION: i64 = 2;
 
-pub(crate) const SQLITE: &[Migration] = &[Migration {
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "records",
+        sql: include_str!("../migrations/sqlite/0002_records.sql"),
+    },
+];
+
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sql: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "records",
+        sql: include_str!("../migrations/postgres/0002_records.sql"),
+    },
+];
+
+/// The newest schema version of the key store this binary knows.
+pub const LATEST_KEYS_VERSION: i64 = 1;
+
+pub(crate) const SQLITE_KEYS: &[Migration] = &[Migration {
     version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    name: "keys",
+    sql: include_str!("../migrations/sqlite-keys/0001_keys.sql"),
 }];
 
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
+pub(crate) const POSTGRES_KEYS: &[Migration] = &[Migration {
     version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/postgres/0001_foundation.sql"),
+    name: "keys",
+    sql: include_str!("../migrations/postgres-keys/0001_keys.sql"),
 }];
 
 #[cfg(test)]
@@ -35,5 +64,7 @@ mod tests {
         }
         let names = |l: &[Migration]| l.iter().map(|m| m.name).collect::<Vec<_>>();
         assert_eq!(names(SQLITE), names(POSTGRES));
+        assert_eq!(names(SQLITE_KEYS), names(POSTGRES_KEYS));
+        assert_eq!(SQLITE_KEYS.len() as i64, LATEST_KEYS_VERSION);
     }
 }

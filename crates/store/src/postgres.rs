@@ -2,7 +2,7 @@
 //! any number of replicas append one after another.
 
 use async_trait::async_trait;
-use custodian_core::{ApiKeyId, TenantId};
+use custodian_core::{ApiKeyId, RecordId, SubjectId, TenantId};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod};
 use jiff::Timestamp;
 use tokio_postgres::error::SqlState;
@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
 use crate::location::redact;
-use crate::migrate::{LATEST_VERSION, POSTGRES};
+use crate::migrate::{LATEST_VERSION, Migration, POSTGRES};
+use crate::records::{IdempotencyEntry, RecordBatch, RecordQuery, RecordRow, SubjectRow};
 use crate::{ApiKeyRecord, Backend, Result, Store, StoreError, Tenant, from_micros, micros};
 
 /// An arbitrary, fixed key for the advisory lock that serialises migrations across replicas.
@@ -32,7 +33,7 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
-fn pg_err(e: tokio_postgres::Error) -> StoreError {
+pub(crate) fn pg_err(e: tokio_postgres::Error) -> StoreError {
     match e.as_db_error() {
         Some(db) if *db.code() == SqlState::UNIQUE_VIOLATION => {
             StoreError::Conflict(db.message().to_string())
@@ -47,7 +48,7 @@ fn pg_err(e: tokio_postgres::Error) -> StoreError {
     }
 }
 
-fn pool_err(e: PoolError) -> StoreError {
+pub(crate) fn pool_err(e: PoolError) -> StoreError {
     match e {
         PoolError::Backend(e) => pg_err(e),
         other => StoreError::Unavailable(other.to_string()),
@@ -60,30 +61,13 @@ fn audit_err(e: tokio_postgres::Error) -> StoreError {
 
 impl PgStore {
     pub(crate) async fn open(url: &str, chain_key: ChainKey) -> Result<Self> {
-        let config: tokio_postgres::Config = url.parse().map_err(|e| {
-            StoreError::Location(format!(
-                "the PostgreSQL URL {} is malformed: {e}",
-                redact(url)
-            ))
-        })?;
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(16)
-            .build()
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let store = Self {
-            pool,
+            pool: pool(url)?,
             chain_key,
             described: redact(url),
         };
         let mut client = store.client().await?;
-        migrate(&mut client).await?;
+        migrate(&mut client, POSTGRES, LATEST_VERSION, None).await?;
         Ok(store)
     }
 
@@ -92,35 +76,51 @@ impl PgStore {
     }
 }
 
-async fn migrate(client: &mut Object) -> Result<()> {
+/// Applies `migrations` in one transaction, under an advisory lock so replicas migrate once.
+/// With `schema`, the migrations and their version table live in that schema.
+pub(crate) async fn migrate(
+    client: &mut Object,
+    migrations: &[Migration],
+    latest: i64,
+    schema: Option<&str>,
+) -> Result<()> {
+    let table = match schema {
+        Some(s) => format!("{s}.schema_migrations"),
+        None => "schema_migrations".to_string(),
+    };
     let tx = client.transaction().await.map_err(pg_err)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await
         .map_err(pg_err)?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
+    if let Some(s) = schema {
+        tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}"))
+            .await
+            .map_err(pg_err)?;
+    }
+    tx.batch_execute(&format!(
+        "CREATE TABLE IF NOT EXISTS {table} (
              version       BIGINT PRIMARY KEY,
              name          TEXT NOT NULL,
              applied_at_us BIGINT NOT NULL
-         )",
-    )
+         )"
+    ))
     .await
     .map_err(pg_err)?;
     let current: i64 = tx
         .query_one(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &format!("SELECT COALESCE(MAX(version), 0) FROM {table}"),
             &[],
         )
         .await
         .map_err(pg_err)?
         .get(0);
-    if current > LATEST_VERSION {
+    if current > latest {
         return Err(StoreError::SchemaTooNew {
             found: current,
-            supported: LATEST_VERSION,
+            supported: latest,
         });
     }
-    for migration in POSTGRES.iter().filter(|m| m.version > current) {
+    for migration in migrations.iter().filter(|m| m.version > current) {
         tx.batch_execute(migration.sql).await.map_err(|e| {
             StoreError::Database(format!(
                 "migration {} ({}) failed: {}",
@@ -130,7 +130,7 @@ async fn migrate(client: &mut Object) -> Result<()> {
             ))
         })?;
         tx.execute(
-            "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES ($1, $2, $3)",
+            &format!("INSERT INTO {table} (version, name, applied_at_us) VALUES ($1, $2, $3)"),
             &[
                 &migration.version,
                 &migration.name,
@@ -142,10 +142,32 @@ async fn migrate(client: &mut Object) -> Result<()> {
         tracing::info!(
             version = migration.version,
             name = migration.name,
+            ?schema,
             "applied PostgreSQL migration"
         );
     }
     tx.commit().await.map_err(pg_err)
+}
+
+/// A connection pool for a PostgreSQL URL.
+pub(crate) fn pool(url: &str) -> Result<Pool> {
+    let config: tokio_postgres::Config = url.parse().map_err(|e| {
+        StoreError::Location(format!(
+            "the PostgreSQL URL {} is malformed: {e}",
+            redact(url)
+        ))
+    })?;
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(16)
+        .build()
+        .map_err(|e| StoreError::Unavailable(e.to_string()))
 }
 
 async fn append(tx: &Transaction<'_>, key: &ChainKey, event: &NewAuditEvent) -> Result<AuditEvent> {
@@ -482,4 +504,248 @@ impl Store for PgStore {
             hash: row.get(1),
         })
     }
+
+    async fn subjects_by_index(
+        &self,
+        tenant: TenantId,
+        indexes: &[Vec<u8>],
+    ) -> Result<Vec<(Vec<u8>, SubjectId)>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT blind_index, subject_id FROM subject_identifiers WHERE tenant_id = $1 AND blind_index = ANY($2)",
+                &[&tenant.as_uuid(), &indexes],
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), SubjectId::from_uuid(r.get(1))))
+            .collect())
+    }
+
+    async fn subject(&self, tenant: TenantId, id: SubjectId) -> Result<Option<SubjectRow>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT created_at_us, restricted_at_us FROM subjects WHERE id = $1 AND tenant_id = $2",
+                &[&id.as_uuid(), &tenant.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+        row.map(|r| {
+            Ok(SubjectRow {
+                id,
+                tenant,
+                created_at: from_micros(r.get(0))?,
+                restricted_at: r.get::<_, Option<i64>>(1).map(from_micros).transpose()?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn store_batch(&self, batch: &RecordBatch) -> Result<AuditEvent> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let event = store_batch(&tx, &self.chain_key, batch).await?;
+        tx.commit().await.map_err(pg_err)?;
+        Ok(event)
+    }
+
+    async fn idempotent(&self, tenant: TenantId, key: &str) -> Result<Option<IdempotencyEntry>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT request_hash, response FROM idempotency_keys WHERE tenant_id = $1 AND key = $2",
+                &[&tenant.as_uuid(), &key],
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(row.map(|r| IdempotencyEntry {
+            key: key.to_string(),
+            request_hash: r.get(0),
+            response: r.get(1),
+        }))
+    }
+
+    async fn records(&self, q: &RecordQuery) -> Result<Vec<RecordRow>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!(
+                    "SELECT {RECORD_COLUMNS} FROM records
+                     WHERE tenant_id = $1 AND ($2::uuid IS NULL OR subject_id = $2) AND ($3::text IS NULL OR product = $3)
+                       AND ($4::uuid IS NULL OR id > $4) AND ($5 OR NOT superseded)
+                     ORDER BY id LIMIT $6"
+                ),
+                &[
+                    &q.tenant.as_uuid(),
+                    &q.subject.map(|s| s.as_uuid()),
+                    &q.product,
+                    &q.after.map(|a| a.as_uuid()),
+                    &q.include_superseded,
+                    &q.effective_limit(),
+                ],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter().map(to_record).collect()
+    }
+
+    async fn record(&self, tenant: TenantId, id: RecordId) -> Result<Option<RecordRow>> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                &format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = $1 AND tenant_id = $2"),
+                &[&id.as_uuid(), &tenant.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+        row.as_ref().map(to_record).transpose()
+    }
+}
+
+const RECORD_COLUMNS: &str = "id, tenant_id, subject_id, product, categories, purpose, legal_basis, source, role, \
+     country, occurred_at_us, ingested_at_us, retention_rule, bucket, key_scope, expires_at_us, version, supersedes, \
+     superseded, wrapped_key, payload";
+
+fn to_record(r: &Row) -> Result<RecordRow> {
+    let categories: String = r.get(4);
+    Ok(RecordRow {
+        id: RecordId::from_uuid(r.get(0)),
+        tenant: TenantId::from_uuid(r.get(1)),
+        subject: SubjectId::from_uuid(r.get(2)),
+        product: r.get(3),
+        categories: categories.split_whitespace().map(str::to_string).collect(),
+        purpose: r.get(5),
+        legal_basis: r.get(6),
+        source: r.get(7),
+        role: r.get(8),
+        country: r.get(9),
+        occurred_at: from_micros(r.get(10))?,
+        ingested_at: from_micros(r.get(11))?,
+        retention_rule: r.get(12),
+        bucket: r.get(13),
+        key_scope: r.get(14),
+        expires_at: r.get::<_, Option<i64>>(15).map(from_micros).transpose()?,
+        version: r.get(16),
+        supersedes: r.get::<_, Option<Uuid>>(17).map(RecordId::from_uuid),
+        superseded: r.get(18),
+        wrapped_key: r.get(19),
+        payload: r.get(20),
+    })
+}
+
+async fn store_batch(
+    tx: &Transaction<'_>,
+    key: &ChainKey,
+    batch: &RecordBatch,
+) -> Result<AuditEvent> {
+    let tenant = batch.tenant.as_uuid();
+    if !batch.subjects.is_empty() {
+        let stmt = tx
+            .prepare("INSERT INTO subjects (id, tenant_id, created_at_us) VALUES ($1, $2, $3)")
+            .await
+            .map_err(pg_err)?;
+        for s in &batch.subjects {
+            tx.execute(&stmt, &[&s.id.as_uuid(), &tenant, &micros(s.created_at)])
+                .await
+                .map_err(pg_err)?;
+        }
+    }
+    if !batch.links.is_empty() {
+        let link = tx
+            .prepare(
+                "INSERT INTO subject_identifiers (tenant_id, blind_index, kind, subject_id) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (tenant_id, blind_index) DO NOTHING",
+            )
+            .await
+            .map_err(pg_err)?;
+        let check = tx
+            .prepare("SELECT subject_id FROM subject_identifiers WHERE tenant_id = $1 AND blind_index = $2")
+            .await
+            .map_err(pg_err)?;
+        for l in &batch.links {
+            tx.execute(
+                &link,
+                &[&tenant, &l.blind_index, &l.kind, &l.subject.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+            let linked: Uuid = tx
+                .query_one(&check, &[&tenant, &l.blind_index])
+                .await
+                .map_err(pg_err)?
+                .get(0);
+            if linked != l.subject.as_uuid() {
+                return Err(StoreError::Conflict(
+                    "an identifier of this batch was linked to another subject meanwhile; retry the request".into(),
+                ));
+            }
+        }
+    }
+    if !batch.records.is_empty() {
+        let insert = tx
+            .prepare(&format!(
+                "INSERT INTO records ({RECORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+                 $14, $15, $16, $17, $18, $19, $20, $21)"
+            ))
+            .await
+            .map_err(pg_err)?;
+        for r in &batch.records {
+            tx.execute(
+                &insert,
+                &[
+                    &r.id.as_uuid(),
+                    &tenant,
+                    &r.subject.as_uuid(),
+                    &r.product,
+                    &r.categories.join(" "),
+                    &r.purpose,
+                    &r.legal_basis,
+                    &r.source,
+                    &r.role,
+                    &r.country,
+                    &micros(r.occurred_at),
+                    &micros(r.ingested_at),
+                    &r.retention_rule,
+                    &r.bucket,
+                    &r.key_scope,
+                    &r.expires_at.map(micros),
+                    &r.version,
+                    &r.supersedes.map(|s| s.as_uuid()),
+                    &r.superseded,
+                    &r.wrapped_key,
+                    &r.payload,
+                ],
+            )
+            .await
+            .map_err(pg_err)?;
+            if let Some(old) = r.supersedes {
+                tx.execute(
+                    "UPDATE records SET superseded = TRUE WHERE id = $1 AND tenant_id = $2",
+                    &[&old.as_uuid(), &tenant],
+                )
+                .await
+                .map_err(pg_err)?;
+            }
+        }
+    }
+    if let Some(entry) = &batch.idempotency {
+        tx.execute(
+            "INSERT INTO idempotency_keys (tenant_id, key, request_hash, response, created_at_us) VALUES ($1, $2, $3, $4, $5)",
+            &[&tenant, &entry.key, &entry.request_hash, &entry.response, &micros(batch.audit.at)],
+        )
+        .await
+        .map_err(|e| match pg_err(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("this Idempotency-Key was used by a request in progress".into()),
+            other => other,
+        })?;
+    }
+    append(tx, key, &batch.audit).await
 }

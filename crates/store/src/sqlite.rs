@@ -1,12 +1,12 @@
 //! The embedded SQLite backend: one writer connection and a few readers, in WAL mode, driven
 //! from Tokio's blocking pool.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
-use custodian_core::{ApiKeyId, TenantId};
+use custodian_core::{ApiKeyId, RecordId, SubjectId, TenantId};
 use jiff::Timestamp;
 use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior, params,
@@ -15,30 +15,17 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
 use crate::location::{Location, SQLITE_FILE};
-use crate::migrate::{LATEST_VERSION, SQLITE};
+use crate::migrate::{LATEST_VERSION, Migration, SQLITE};
+use crate::records::{IdempotencyEntry, RecordBatch, RecordQuery, RecordRow, SubjectRow};
 use crate::{ApiKeyRecord, Backend, Result, Store, StoreError, Tenant, from_micros, micros};
 
 const READERS: usize = 4;
 
-struct Inner {
+/// One SQLite file: a writer connection and a few readers, used from Tokio's blocking pool.
+pub(crate) struct Pool {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
-    chain_key: ChainKey,
-}
-
-/// The SQLite store.
-pub(crate) struct SqliteStore {
-    inner: Arc<Inner>,
-    path: PathBuf,
-}
-
-impl std::fmt::Debug for SqliteStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore")
-            .field("path", &self.path)
-            .finish()
-    }
 }
 
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -80,7 +67,7 @@ fn configure(conn: &Connection) -> Result<()> {
     .map_err(db_err)
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
+fn migrate(conn: &mut Connection, migrations: &[Migration], latest: i64) -> Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version       INTEGER PRIMARY KEY,
@@ -96,13 +83,13 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             |r| r.get(0),
         )
         .map_err(db_err)?;
-    if current > LATEST_VERSION {
+    if current > latest {
         return Err(StoreError::SchemaTooNew {
             found: current,
-            supported: LATEST_VERSION,
+            supported: latest,
         });
     }
-    for migration in SQLITE.iter().filter(|m| m.version > current) {
+    for migration in migrations.iter().filter(|m| m.version > current) {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(db_err)?;
@@ -127,25 +114,33 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-impl SqliteStore {
-    pub(crate) async fn open(location: &Location, chain_key: ChainKey) -> Result<Self> {
-        let (path, create) = match location {
-            Location::SqliteDir(dir) => {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Location(format!(
-                        "cannot create the data directory {}: {e}",
-                        dir.display()
-                    ))
-                })?;
-                (dir.join(SQLITE_FILE), true)
-            }
-            Location::SqliteFile { path, create } => (path.clone(), *create),
-            Location::Postgres(_) => {
-                return Err(StoreError::Location(
-                    "a PostgreSQL URL is not a SQLite database".into(),
-                ));
-            }
-        };
+/// Where the SQLite database of a location is, and whether it may be created.
+pub(crate) fn sqlite_path(location: &Location) -> Result<(PathBuf, bool)> {
+    match location {
+        Location::SqliteDir(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Location(format!(
+                    "cannot create the data directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
+            Ok((dir.join(SQLITE_FILE), true))
+        }
+        Location::SqliteFile { path, create } => Ok((path.clone(), *create)),
+        Location::Postgres(_) => Err(StoreError::Location(
+            "a PostgreSQL URL is not a SQLite database".into(),
+        )),
+    }
+}
+
+impl Pool {
+    /// Opens (creating only if `create`) and migrates the file at `path`.
+    pub(crate) async fn open(
+        path: &Path,
+        create: bool,
+        migrations: &'static [Migration],
+        latest: i64,
+    ) -> Result<Self> {
         let existed = path.exists();
         if !existed && !create {
             return Err(StoreError::Location(format!(
@@ -153,8 +148,8 @@ impl SqliteStore {
                 path.display()
             )));
         }
-        let open_path = path.clone();
-        let inner = tokio::task::spawn_blocking(move || -> Result<Inner> {
+        let open_path = path.to_path_buf();
+        let pool = tokio::task::spawn_blocking(move || -> Result<Pool> {
             let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
                 | if create {
@@ -164,7 +159,7 @@ impl SqliteStore {
                 };
             let mut writer = Connection::open_with_flags(&open_path, flags).map_err(db_err)?;
             configure(&writer)?;
-            migrate(&mut writer)?;
+            migrate(&mut writer, migrations, latest)?;
             let readers = (0..READERS)
                 .map(|_| {
                     let conn = Connection::open_with_flags(
@@ -178,11 +173,10 @@ impl SqliteStore {
                     Ok(Mutex::new(conn))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            Ok(Inner {
+            Ok(Pool {
                 writer: Mutex::new(writer),
                 readers,
                 next_reader: AtomicUsize::new(0),
-                chain_key,
             })
         })
         .await
@@ -190,8 +184,66 @@ impl SqliteStore {
         if !existed {
             tracing::warn!(path = %path.display(), "created a new, empty SQLite database");
         }
+        Ok(pool)
+    }
+
+    /// Runs `f` in an immediate (write-locking) transaction and commits it.
+    pub(crate) async fn write<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let mut conn = lock(&pool.writer);
+            let mut tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(db_err)?;
+            let value = f(&mut tx)?;
+            tx.commit().map_err(db_err)?;
+            Ok(value)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("the database thread failed: {e}")))?
+    }
+
+    /// Runs `f` on a read-only connection.
+    pub(crate) async fn read<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let i = pool.next_reader.fetch_add(1, Ordering::Relaxed) % pool.readers.len();
+            let conn = lock(&pool.readers[i]);
+            f(&conn)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("the database thread failed: {e}")))?
+    }
+}
+
+/// The SQLite store.
+pub(crate) struct SqliteStore {
+    pool: Arc<Pool>,
+    chain_key: Arc<ChainKey>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl SqliteStore {
+    pub(crate) async fn open(location: &Location, chain_key: ChainKey) -> Result<Self> {
+        let (path, create) = sqlite_path(location)?;
+        let pool = Pool::open(&path, create, SQLITE, LATEST_VERSION).await?;
         Ok(Self {
-            inner: Arc::new(inner),
+            pool: Arc::new(pool),
+            chain_key: Arc::new(chain_key),
             path,
         })
     }
@@ -200,32 +252,15 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&mut Transaction<'_>, &ChainKey) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || {
-            let mut conn = lock(&inner.writer);
-            let mut tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(db_err)?;
-            let value = f(&mut tx, &inner.chain_key)?;
-            tx.commit().map_err(db_err)?;
-            Ok(value)
-        })
-        .await
-        .map_err(|e| StoreError::Database(format!("the database thread failed: {e}")))?
+        let key = Arc::clone(&self.chain_key);
+        self.pool.write(move |tx| f(tx, &key)).await
     }
 
     async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || {
-            let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
-            let conn = lock(&inner.readers[i]);
-            f(&conn)
-        })
-        .await
-        .map_err(|e| StoreError::Database(format!("the database thread failed: {e}")))?
+        self.pool.read(f).await
     }
 }
 
@@ -606,4 +641,246 @@ impl Store for SqliteStore {
         })
         .await
     }
+
+    async fn subjects_by_index(
+        &self,
+        tenant: TenantId,
+        indexes: &[Vec<u8>],
+    ) -> Result<Vec<(Vec<u8>, SubjectId)>> {
+        let indexes = indexes.to_vec();
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached("SELECT subject_id FROM subject_identifiers WHERE tenant_id = ?1 AND blind_index = ?2")
+                .map_err(db_err)?;
+            let mut found = Vec::new();
+            for index in indexes {
+                let subject: Option<Uuid> =
+                    stmt.query_row(params![tenant.as_uuid(), index], |r| r.get(0)).optional().map_err(db_err)?;
+                if let Some(subject) = subject {
+                    found.push((index, SubjectId::from_uuid(subject)));
+                }
+            }
+            Ok(found)
+        })
+        .await
+    }
+
+    async fn subject(&self, tenant: TenantId, id: SubjectId) -> Result<Option<SubjectRow>> {
+        self.read(move |c| {
+            let row: Option<(i64, Option<i64>)> = c
+                .query_row(
+                    "SELECT created_at_us, restricted_at_us FROM subjects WHERE id = ?1 AND tenant_id = ?2",
+                    params![id.as_uuid(), tenant.as_uuid()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(db_err)?;
+            row.map(|(created, restricted)| {
+                Ok(SubjectRow {
+                    id,
+                    tenant,
+                    created_at: from_micros(created)?,
+                    restricted_at: restricted.map(from_micros).transpose()?,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn store_batch(&self, batch: &RecordBatch) -> Result<AuditEvent> {
+        let batch = batch.clone();
+        self.write(move |tx, key| store_batch(tx, key, &batch))
+            .await
+    }
+
+    async fn idempotent(&self, tenant: TenantId, key: &str) -> Result<Option<IdempotencyEntry>> {
+        let key = key.to_string();
+        self.read(move |c| {
+            c.query_row(
+                "SELECT request_hash, response FROM idempotency_keys WHERE tenant_id = ?1 AND key = ?2",
+                params![tenant.as_uuid(), key],
+                |r| Ok(IdempotencyEntry { key: key.clone(), request_hash: r.get(0)?, response: r.get(1)? }),
+            )
+            .optional()
+            .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn records(&self, query: &RecordQuery) -> Result<Vec<RecordRow>> {
+        let q = query.clone();
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached(&format!(
+                    "SELECT {RECORD_COLUMNS} FROM records
+                     WHERE tenant_id = ?1 AND (?2 IS NULL OR subject_id = ?2) AND (?3 IS NULL OR product = ?3)
+                       AND (?4 IS NULL OR id > ?4) AND (?5 OR superseded = 0)
+                     ORDER BY id LIMIT ?6"
+                ))
+                .map_err(db_err)?;
+            let rows = stmt
+                .query_map(
+                    params![
+                        q.tenant.as_uuid(),
+                        q.subject.map(|s| s.as_uuid()),
+                        q.product,
+                        q.after.map(|a| a.as_uuid()),
+                        q.include_superseded,
+                        q.effective_limit()
+                    ],
+                    record_row,
+                )
+                .map_err(db_err)?;
+            rows.map(|r| r.map_err(db_err)?).collect()
+        })
+        .await
+    }
+
+    async fn record(&self, tenant: TenantId, id: RecordId) -> Result<Option<RecordRow>> {
+        self.read(move |c| {
+            c.query_row(
+                &format!("SELECT {RECORD_COLUMNS} FROM records WHERE id = ?1 AND tenant_id = ?2"),
+                params![id.as_uuid(), tenant.as_uuid()],
+                record_row,
+            )
+            .optional()
+            .map_err(db_err)?
+            .transpose()
+        })
+        .await
+    }
+}
+
+pub(crate) const RECORD_COLUMNS: &str = "id, tenant_id, subject_id, product, categories, purpose, legal_basis, source, role, \
+     country, occurred_at_us, ingested_at_us, retention_rule, bucket, key_scope, expires_at_us, version, supersedes, \
+     superseded, wrapped_key, payload";
+
+fn record_row(r: &Row<'_>) -> rusqlite::Result<Result<RecordRow>> {
+    let categories: String = r.get(4)?;
+    let occurred: i64 = r.get(10)?;
+    let ingested: i64 = r.get(11)?;
+    let expires: Option<i64> = r.get(15)?;
+    let superseded: i64 = r.get(18)?;
+    let row = (|| -> Result<RecordRow> {
+        Ok(RecordRow {
+            id: RecordId::from_uuid(r.get(0).map_err(db_err)?),
+            tenant: TenantId::from_uuid(r.get(1).map_err(db_err)?),
+            subject: SubjectId::from_uuid(r.get(2).map_err(db_err)?),
+            product: r.get(3).map_err(db_err)?,
+            categories: categories.split_whitespace().map(str::to_string).collect(),
+            purpose: r.get(5).map_err(db_err)?,
+            legal_basis: r.get(6).map_err(db_err)?,
+            source: r.get(7).map_err(db_err)?,
+            role: r.get(8).map_err(db_err)?,
+            country: r.get(9).map_err(db_err)?,
+            occurred_at: from_micros(occurred)?,
+            ingested_at: from_micros(ingested)?,
+            retention_rule: r.get(12).map_err(db_err)?,
+            bucket: r.get(13).map_err(db_err)?,
+            key_scope: r.get(14).map_err(db_err)?,
+            expires_at: expires.map(from_micros).transpose()?,
+            version: r.get(16).map_err(db_err)?,
+            supersedes: r
+                .get::<_, Option<Uuid>>(17)
+                .map_err(db_err)?
+                .map(RecordId::from_uuid),
+            superseded: superseded != 0,
+            wrapped_key: r.get(19).map_err(db_err)?,
+            payload: r.get(20).map_err(db_err)?,
+        })
+    })();
+    Ok(row)
+}
+
+fn store_batch(tx: &Transaction<'_>, key: &ChainKey, batch: &RecordBatch) -> Result<AuditEvent> {
+    let tenant = batch.tenant.as_uuid();
+    {
+        let mut insert = tx
+            .prepare_cached(
+                "INSERT INTO subjects (id, tenant_id, created_at_us) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(db_err)?;
+        for s in &batch.subjects {
+            insert
+                .execute(params![s.id.as_uuid(), tenant, micros(s.created_at)])
+                .map_err(db_err)?;
+        }
+    }
+    {
+        let mut link = tx
+            .prepare_cached(
+                "INSERT INTO subject_identifiers (tenant_id, blind_index, kind, subject_id) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (tenant_id, blind_index) DO NOTHING",
+            )
+            .map_err(db_err)?;
+        let mut check = tx
+            .prepare_cached("SELECT subject_id FROM subject_identifiers WHERE tenant_id = ?1 AND blind_index = ?2")
+            .map_err(db_err)?;
+        for l in &batch.links {
+            link.execute(params![tenant, l.blind_index, l.kind, l.subject.as_uuid()])
+                .map_err(db_err)?;
+            let linked: Uuid = check
+                .query_row(params![tenant, l.blind_index], |r| r.get(0))
+                .map_err(db_err)?;
+            if linked != l.subject.as_uuid() {
+                return Err(StoreError::Conflict(
+                    "an identifier of this batch was linked to another subject meanwhile; retry the request".into(),
+                ));
+            }
+        }
+    }
+    {
+        let mut insert = tx
+            .prepare_cached(&format!(
+                "INSERT INTO records ({RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
+                 ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+            ))
+            .map_err(db_err)?;
+        for r in &batch.records {
+            insert
+                .execute(params![
+                    r.id.as_uuid(),
+                    tenant,
+                    r.subject.as_uuid(),
+                    r.product,
+                    r.categories.join(" "),
+                    r.purpose,
+                    r.legal_basis,
+                    r.source,
+                    r.role,
+                    r.country,
+                    micros(r.occurred_at),
+                    micros(r.ingested_at),
+                    r.retention_rule,
+                    r.bucket,
+                    r.key_scope,
+                    r.expires_at.map(micros),
+                    r.version,
+                    r.supersedes.map(|s| s.as_uuid()),
+                    i64::from(r.superseded),
+                    r.wrapped_key,
+                    r.payload,
+                ])
+                .map_err(db_err)?;
+            if let Some(old) = r.supersedes {
+                tx.execute(
+                    "UPDATE records SET superseded = 1 WHERE id = ?1 AND tenant_id = ?2",
+                    params![old.as_uuid(), tenant],
+                )
+                .map_err(db_err)?;
+            }
+        }
+    }
+    if let Some(entry) = &batch.idempotency {
+        tx.execute(
+            "INSERT INTO idempotency_keys (tenant_id, key, request_hash, response, created_at_us) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![tenant, entry.key, entry.request_hash, entry.response, micros(batch.audit.at)],
+        )
+        .map_err(|e| match db_err(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("this Idempotency-Key was used by a request in progress".into()),
+            other => other,
+        })?;
+    }
+    append(tx, key, &batch.audit)
 }
