@@ -34,7 +34,7 @@ const PAGE: u32 = 5_000;
 impl Engine {
     /// Appends an audit event. A failed write is an error for the caller: an action whose
     /// event cannot be written must not proceed.
-    pub async fn record(&self, event: NewAuditEvent) -> Result<AuditEvent, EngineError> {
+    pub async fn record_event(&self, event: NewAuditEvent) -> Result<AuditEvent, EngineError> {
         Ok(self.store.append_audit(&event).await?)
     }
 

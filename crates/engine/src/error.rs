@@ -11,6 +11,19 @@ pub enum EngineError {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// One record of a batch is not acceptable; the whole batch is refused.
+    #[error("record {index}: {message}")]
+    InvalidRecord {
+        /// Its position in the batch, from 0.
+        index: usize,
+        /// The offending field of that record.
+        field: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The request is larger than accepted.
+    #[error("{0}")]
+    TooLarge(String),
     /// Nothing of that kind with that id exists for the caller (also what another tenant's id
     /// answers, so that existence cannot be inferred).
     #[error("no such {kind}")]

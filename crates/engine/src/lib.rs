@@ -10,14 +10,15 @@ mod apikeys;
 mod audit;
 mod error;
 pub mod identifiers;
+pub mod records;
 mod tenants;
 
 use std::sync::Arc;
 
 use custodian_core::Clock;
 use custodian_policy::Policy;
-use custodian_store::Store;
-use custodian_vault::MasterKey;
+use custodian_store::{KeyStore, Store};
+use custodian_vault::{MasterKey, SymmetricKey};
 
 pub use apikeys::{Actor, CreatedApiKey, Principal, Scope};
 pub use audit::{AuditReport, ChainVerdict};
@@ -27,9 +28,11 @@ pub use error::EngineError;
 #[derive(Debug, Clone)]
 pub struct Engine {
     store: Arc<dyn Store>,
+    keys: Arc<dyn KeyStore>,
     policy: Arc<Policy>,
     clock: Arc<dyn Clock>,
     master: Arc<MasterKey>,
+    kek: Arc<SymmetricKey>,
 }
 
 /// The metadata key under which the master key's check value is kept.
@@ -41,6 +44,7 @@ impl Engine {
     /// wrong key.
     pub async fn new(
         store: Arc<dyn Store>,
+        keys: Arc<dyn KeyStore>,
         policy: Arc<Policy>,
         clock: Arc<dyn Clock>,
         master: Arc<MasterKey>,
@@ -50,11 +54,14 @@ impl Engine {
         if stored != ours {
             return Err(EngineError::WrongMasterKey);
         }
+        let kek = Arc::new(master.kek());
         Ok(Self {
             store,
+            keys,
             policy,
             clock,
             master,
+            kek,
         })
     }
 

@@ -122,6 +122,7 @@ pub(crate) async fn policy_summary(State(state): State<AppState>) -> Json<Policy
 
 /// The two versions to compare.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     /// The older version.
     from: String,
@@ -158,6 +159,7 @@ pub(crate) async fn policy_diff(
 
 /// The ROPA's format and language.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RopaQuery {
     /// `json` (default), `csv` or `md`.
     format: Option<String>,
@@ -236,6 +238,7 @@ pub(crate) async fn policy_ropa(
 
 /// Which audit events to list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only events after this position (default 0).
     after: Option<i64>,

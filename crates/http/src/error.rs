@@ -93,6 +93,21 @@ impl From<EngineError> for ApiError {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", message)
                     .field(field)
             }
+            e @ EngineError::InvalidRecord { .. } => {
+                let EngineError::InvalidRecord { index, field, .. } = &e else {
+                    unreachable!()
+                };
+                let field = format!("records[{index}].{field}");
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_record",
+                    e.to_string(),
+                )
+                .field(field)
+            }
+            EngineError::TooLarge(m) => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", m)
+            }
             EngineError::NotFound { kind } => ApiError::not_found(kind),
             EngineError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             EngineError::Unauthenticated(m) => {

@@ -12,6 +12,7 @@ pub mod error;
 mod metrics;
 mod ops;
 mod pages;
+mod records;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -72,14 +73,19 @@ impl AppState {
         api::policy_diff,
         api::policy_ropa,
         api::audit_events,
+        records::ingest,
+        records::lookup,
+        records::subject_records,
+        records::read_record,
     ),
-    components(schemas(error::ErrorBody, error::ErrorDetail)),
+    components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "account", description = "The calling tenant and key"),
         (name = "policy", description = "The policy in force and its history"),
         (name = "audit", description = "The tenant's audit events"),
+        (name = "records", description = "Personal data: sealed at ingest, found by blind index, read for a stated purpose"),
     )
 )]
 pub struct ApiDoc;
@@ -119,6 +125,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(ops::routes())
         .merge(api::routes())
+        .merge(records::routes())
         .merge(pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

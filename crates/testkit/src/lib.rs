@@ -107,6 +107,51 @@ impl TestDb {
         }
     }
 
+    /// Everything the database holds, as text or raw bytes, for scans that prove what is not
+    /// stored in clear: the SQLite files (data, WAL and key store) byte for byte, or every row
+    /// of every PostgreSQL table as JSON.
+    pub async fn raw_contents(&self) -> Vec<u8> {
+        match &self.pg_url {
+            Some(url) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect for a dump");
+                tokio::spawn(connection);
+                let tables = client
+                    .query(
+                        "SELECT table_schema || '.' || table_name FROM information_schema.tables
+                         WHERE table_schema IN ('public', 'custodian_keys') AND table_type = 'BASE TABLE'",
+                        &[],
+                    )
+                    .await
+                    .expect("list tables");
+                let mut out = Vec::new();
+                for t in tables {
+                    let name: String = t.get(0);
+                    let rows = client
+                        .query(&format!("SELECT row_to_json(x)::text FROM {name} x"), &[])
+                        .await
+                        .expect("dump a table");
+                    for r in rows {
+                        out.extend_from_slice(r.get::<_, String>(0).as_bytes());
+                        out.push(b'\n');
+                    }
+                }
+                out
+            }
+            None => {
+                let mut out = Vec::new();
+                for entry in std::fs::read_dir(self.data_dir()).expect("the data directory") {
+                    let path = entry.expect("an entry").path();
+                    if path.is_file() {
+                        out.extend(std::fs::read(&path).expect("a database file"));
+                    }
+                }
+                out
+            }
+        }
+    }
+
     /// SQL that lifts the database's own append-only guard on the audit log, as an attacker
     /// with owner rights would before tampering.
     pub fn drop_audit_guards(&self) -> &'static str {

@@ -95,8 +95,12 @@ pub async fn open(file: Option<&Path>, data: &DataArgs) -> anyhow::Result<Contex
     let store = custodian_store::open(&location, chain_key(&master))
         .await
         .with_context(|| format!("cannot open the database ({})", location.describe()))?;
+    let keys = custodian_store::open_keys(&location)
+        .await
+        .with_context(|| format!("cannot open the key store of {}", location.describe()))?;
     let engine = Engine::new(
         store,
+        keys,
         Arc::new(policy),
         Arc::new(SystemClock),
         Arc::new(master),

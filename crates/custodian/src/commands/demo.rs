@@ -57,7 +57,7 @@ async fn seed(engine: &Engine) -> anyhow::Result<Vec<(String, String)>> {
             .create_api_key(&Actor::System, tenant.id, "demo", &all_scopes)
             .await?;
         engine
-            .record(NewAuditEvent {
+            .record_event(NewAuditEvent {
                 at: engine.clock().now(),
                 actor: Actor::System.to_string(),
                 action: "demo.start".into(),

@@ -27,8 +27,12 @@ pub async fn spawn_app() -> TestApp {
     let store = custodian_store::open(&db.location, chain_key(&master))
         .await
         .expect("store");
+    let keys = custodian_store::open_keys(&db.location)
+        .await
+        .expect("key store");
     let engine = Engine::new(
         store,
+        keys,
         Arc::new(seeds_policy()),
         Arc::new(SystemClock),
         Arc::new(master),

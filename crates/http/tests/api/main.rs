@@ -5,4 +5,5 @@
 mod helpers;
 mod operations;
 mod policy;
+mod records;
 mod tenancy;

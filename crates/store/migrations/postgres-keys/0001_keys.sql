@@ -9,10 +9,11 @@ CREATE TABLE custodian_keys.subject_keys (
 );
 
 CREATE TABLE custodian_keys.bucket_keys (
-    bucket        TEXT PRIMARY KEY,
     tenant_id     UUID NOT NULL,
+    bucket        TEXT NOT NULL,
     wrapped       BYTEA NOT NULL,
-    created_at_us BIGINT NOT NULL
+    created_at_us BIGINT NOT NULL,
+    PRIMARY KEY (tenant_id, bucket)
 );
 
 CREATE TABLE custodian_keys.destroyed_keys (

@@ -10,10 +10,11 @@ CREATE TABLE subject_keys (
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE bucket_keys (
-    bucket        TEXT PRIMARY KEY,
     tenant_id     BLOB NOT NULL,
+    bucket        TEXT NOT NULL,
     wrapped       BLOB NOT NULL,
-    created_at_us INTEGER NOT NULL
+    created_at_us INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, bucket)
 ) STRICT, WITHOUT ROWID;
 
 -- What was destroyed and when: a restore of an older key backup replays this list.

@@ -1,0 +1,947 @@
+//! Records of personal data: ingest bound to the policy's purposes, sealed in the vault, found
+//! through blind indexes, read back with an audit event for every read.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use custodian_core::{RecordId, SubjectId, TenantId};
+use custodian_policy::PolicyVersion;
+use custodian_policy::model::{KeyScope, RetentionBasis};
+use custodian_store::{
+    BucketKeyRow, IdempotencyEntry, IdentifierLink, NewAuditEvent, NewSubject, Outcome,
+    RecordBatch, RecordQuery, RecordRow, SubjectKeyRow,
+};
+use custodian_vault::{
+    BlindIndexKey, RecordContext, SealedRecord, SymmetricKey, open_record, seal_record, unwrap_key,
+    wrap_key,
+};
+use jiff::Timestamp;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::identifiers::Identifier;
+use crate::{Engine, EngineError, Principal, Scope};
+
+/// The most records one ingest may carry.
+pub const MAX_BATCH: usize = 10_000;
+/// The largest sealed payload of one record, in bytes of JSON.
+pub const MAX_PAYLOAD: usize = 64 * 1024;
+
+/// One record to ingest, as the API received it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngestRecord {
+    /// The product (a policy product id: `sms`, `voice`, `conversations` …).
+    pub product: String,
+    /// The purpose it is processed for (a policy purpose id).
+    pub purpose: String,
+    /// The legal basis (a policy legal-basis id).
+    pub legal_basis: String,
+    /// Data categories it holds (policy ids); defaults to the product's own categories.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Where the data came from (a policy source id); defaults to the purpose's first source.
+    pub source: Option<String>,
+    /// How the person is identified: `{"phone": "+31…"}`, `{"email": "…"}`, `{"whatsapp": "…"}`.
+    pub identifiers: BTreeMap<String, String>,
+    /// When it happened (RFC 3339); defaults to now.
+    pub occurred_at: Option<Timestamp>,
+    /// The ISO country it concerns, if known.
+    pub country: Option<String>,
+    /// The personal data itself, keyed by data category; sealed, never stored in clear.
+    #[serde(default)]
+    pub data: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What an ingest stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct IngestResult {
+    /// The records, in the order given.
+    pub records: Vec<IngestedRecord>,
+}
+
+/// One stored record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct IngestedRecord {
+    /// Its id.
+    pub id: RecordId,
+    /// The subject it was filed under.
+    pub subject: SubjectId,
+    /// When it expires under its retention rule (absent while that depends on an event such
+    /// as the end of the contract).
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A record read back and opened.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenRecord {
+    /// Its id.
+    pub id: RecordId,
+    /// Its subject.
+    pub subject: SubjectId,
+    /// Its product.
+    pub product: String,
+    /// Its data categories.
+    pub categories: Vec<String>,
+    /// Its purpose.
+    pub purpose: String,
+    /// Its legal basis.
+    pub legal_basis: String,
+    /// Its source.
+    pub source: String,
+    /// `controller` or `processor`.
+    pub role: String,
+    /// The country it concerns.
+    pub country: Option<String>,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+    /// Its retention rule.
+    pub retention_rule: String,
+    /// When it expires.
+    pub expires_at: Option<Timestamp>,
+    /// Its version.
+    pub version: i32,
+    /// The personal data, or `null` when its keys were destroyed (erased or expired).
+    pub data: Option<serde_json::Value>,
+}
+
+/// Why one record of a batch was refused: which record, which field, what to do.
+fn invalid(index: usize, field: &str, message: String) -> EngineError {
+    EngineError::InvalidRecord {
+        index,
+        field: field.to_string(),
+        message,
+    }
+}
+
+struct Prepared {
+    id: RecordId,
+    input: IngestRecord,
+    identifiers: Vec<Identifier>,
+    categories: Vec<String>,
+    source: String,
+    role: String,
+    occurred_at: Timestamp,
+    rule: String,
+    scope: &'static str,
+    expires_at: Option<Timestamp>,
+    bucket: String,
+    plaintext: Vec<u8>,
+}
+
+fn scope_name(scope: KeyScope) -> &'static str {
+    match scope {
+        KeyScope::Erasable => "erasable",
+        KeyScope::Legal => "legal",
+    }
+}
+
+fn aad(parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for p in parts {
+        out.extend_from_slice(&(p.len() as u32).to_be_bytes());
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+fn subject_key_aad(tenant: TenantId, subject: SubjectId, scope: &str) -> Vec<u8> {
+    aad(&[
+        b"subject-key",
+        tenant.as_uuid().as_bytes(),
+        subject.as_uuid().as_bytes(),
+        scope.as_bytes(),
+    ])
+}
+
+fn bucket_key_aad(tenant: TenantId, bucket: &str) -> Vec<u8> {
+    aad(&[
+        b"bucket-key",
+        tenant.as_uuid().as_bytes(),
+        bucket.as_bytes(),
+    ])
+}
+
+fn context(tenant: TenantId, subject: SubjectId, record: RecordId) -> RecordContext {
+    RecordContext {
+        tenant: *tenant.as_uuid().as_bytes(),
+        subject: *subject.as_uuid().as_bytes(),
+        record: *record.as_uuid().as_bytes(),
+    }
+}
+
+impl Engine {
+    fn policy_version(&self) -> Result<&PolicyVersion, EngineError> {
+        self.policy.current().ok_or(EngineError::Unavailable(
+            "no policy version is in force".into(),
+        ))
+    }
+
+    /// Checks one record against the policy and prepares it for sealing.
+    fn prepare(
+        &self,
+        v: &PolicyVersion,
+        index: usize,
+        input: IngestRecord,
+        region: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Prepared, EngineError> {
+        let product = v
+            .product
+            .iter()
+            .find(|p| p.id.as_str() == input.product)
+            .ok_or_else(|| {
+                let known: Vec<&str> = v.product.iter().map(|p| p.id.as_str()).collect();
+                invalid(
+                    index,
+                    "product",
+                    format!(
+                        "`{}` is not a product; the products are: {}",
+                        input.product,
+                        known.join(", ")
+                    ),
+                )
+            })?;
+        let purpose = v
+            .purpose
+            .iter()
+            .find(|p| p.id.as_str() == input.purpose)
+            .ok_or_else(|| {
+                let known: Vec<&str> = v.purpose.iter().map(|p| p.id.as_str()).collect();
+                invalid(
+                    index,
+                    "purpose",
+                    format!(
+                        "`{}` is not a purpose of the policy; the purposes are: {}",
+                        input.purpose,
+                        known.join(", ")
+                    ),
+                )
+            })?;
+        if !purpose
+            .legal_bases
+            .iter()
+            .any(|b| b.as_str() == input.legal_basis)
+        {
+            let allowed: Vec<&str> = purpose.legal_bases.iter().map(|b| b.as_str()).collect();
+            return Err(invalid(
+                index,
+                "legal_basis",
+                format!(
+                    "purpose `{}` does not rest on `{}`; its legal bases are: {}",
+                    input.purpose,
+                    input.legal_basis,
+                    allowed.join(", ")
+                ),
+            ));
+        }
+        let product_categories: BTreeSet<&str> = product
+            .categories
+            .iter()
+            .chain(&product.optional)
+            .map(|c| c.as_str())
+            .collect();
+        if product_categories.is_empty() {
+            return Err(invalid(
+                index,
+                "product",
+                format!(
+                    "`{}` holds no personal data of its own; file the data under the product it is used with",
+                    input.product
+                ),
+            ));
+        }
+        // Without a list, a record holds the categories its data is keyed by; with no data
+        // either, those of the product that the purpose covers.
+        let categories: Vec<String> = if !input.categories.is_empty() {
+            input.categories.clone()
+        } else if !input.data.is_empty() {
+            input.data.keys().cloned().collect()
+        } else {
+            product
+                .categories
+                .iter()
+                .filter(|c| {
+                    purpose
+                        .categories
+                        .iter()
+                        .any(|pc| pc.as_str() == c.as_str())
+                })
+                .map(|c| c.as_str().to_string())
+                .collect()
+        };
+        let from_data = input.categories.is_empty() && !input.data.is_empty();
+        let field_of = |category: &str| {
+            if from_data {
+                format!("data.{category}")
+            } else {
+                "categories".to_string()
+            }
+        };
+        for category in &categories {
+            if !product_categories.contains(category.as_str()) {
+                return Err(invalid(
+                    index,
+                    &field_of(category),
+                    format!(
+                        "product `{}` does not process `{category}`; it processes: {}",
+                        input.product,
+                        product_categories
+                            .iter()
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            if !purpose.categories.iter().any(|c| c.as_str() == category) {
+                let allowed: Vec<&str> = purpose.categories.iter().map(|c| c.as_str()).collect();
+                return Err(invalid(
+                    index,
+                    &field_of(category),
+                    format!(
+                        "purpose `{}` does not cover `{category}`; it covers: {}",
+                        input.purpose,
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+        let source = match &input.source {
+            Some(s) if purpose.sources.iter().any(|x| x.as_str() == s) => s.clone(),
+            Some(s) => {
+                let allowed: Vec<&str> = purpose.sources.iter().map(|x| x.as_str()).collect();
+                return Err(invalid(
+                    index,
+                    "source",
+                    format!(
+                        "purpose `{}` does not take data from `{s}`; its sources are: {}",
+                        input.purpose,
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+            None => purpose
+                .sources
+                .first()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_else(|| "direct".into()),
+        };
+        if input.identifiers.is_empty() {
+            return Err(invalid(
+                index,
+                "identifiers",
+                "give at least one identifier of the person, e.g. {\"phone\": \"+31612345678\"}"
+                    .into(),
+            ));
+        }
+        let mut identifiers = Vec::new();
+        for (kind, value) in &input.identifiers {
+            identifiers.push(
+                Identifier::parse(kind, value, region)
+                    .map_err(|e| invalid(index, &format!("identifiers.{kind}"), e.0))?,
+            );
+        }
+        for key in input.data.keys() {
+            if !categories.iter().any(|c| c == key) {
+                return Err(invalid(
+                    index,
+                    &format!("data.{key}"),
+                    format!(
+                        "`{key}` is not one of this record's categories ({}); key the data by category",
+                        categories.join(", ")
+                    ),
+                ));
+            }
+        }
+        let plaintext =
+            serde_json::to_vec(&input.data).map_err(|e| invalid(index, "data", e.to_string()))?;
+        if plaintext.len() > MAX_PAYLOAD {
+            return Err(EngineError::TooLarge(format!(
+                "record {index}: the data is {} bytes; at most {MAX_PAYLOAD} are accepted",
+                plaintext.len()
+            )));
+        }
+        let rule_id = product
+            .retention
+            .as_ref()
+            .map(|r| r.as_str())
+            .ok_or_else(|| {
+                invalid(
+                    index,
+                    "product",
+                    format!(
+                        "product `{}` has no retention rule in the policy",
+                        input.product
+                    ),
+                )
+            })?;
+        let rule = v
+            .retention
+            .iter()
+            .find(|r| r.id.as_str() == rule_id)
+            .ok_or_else(|| {
+                invalid(
+                    index,
+                    "product",
+                    format!("retention rule `{rule_id}` is missing"),
+                )
+            })?;
+        let occurred_at = input.occurred_at.unwrap_or(now);
+        if occurred_at > now + jiff::SignedDuration::from_mins(5) {
+            return Err(invalid(
+                index,
+                "occurred_at",
+                "a record cannot have happened in the future".into(),
+            ));
+        }
+        let period = rule
+            .period
+            .as_ref()
+            .and_then(|p| custodian_policy::period::parse(p.as_str()).ok())
+            .ok_or_else(|| {
+                invalid(
+                    index,
+                    "product",
+                    format!("retention rule `{rule_id}` has no usable period"),
+                )
+            })?;
+        let expires_at = match rule.basis {
+            Some(
+                RetentionBasis::Collection
+                | RetentionBasis::LastInteraction
+                | RetentionBasis::ConsentEvent,
+            ) => Some(
+                occurred_at
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .checked_add(period.span())
+                    .map(|z| z.timestamp())
+                    .map_err(|e| {
+                        invalid(
+                            index,
+                            "occurred_at",
+                            format!("the expiry cannot be computed: {e}"),
+                        )
+                    })?,
+            ),
+            _ => None,
+        };
+        let bucket = match expires_at {
+            Some(at) => format!("{rule_id}/{}", at.to_zoned(jiff::tz::TimeZone::UTC).date()),
+            None => format!("{rule_id}/open"),
+        };
+        let role = match product.role {
+            custodian_policy::model::Role::Controller => "controller",
+            custodian_policy::model::Role::Processor => "processor",
+        };
+        Ok(Prepared {
+            id: RecordId::new(),
+            identifiers,
+            categories,
+            source,
+            role: role.to_string(),
+            occurred_at,
+            rule: rule_id.to_string(),
+            scope: scope_name(rule.scope),
+            expires_at,
+            bucket,
+            plaintext,
+            input,
+        })
+    }
+
+    /// Ingests records for the principal's tenant. All or nothing: one invalid record refuses
+    /// the batch, naming its index. With an idempotency key, a retried request returns the
+    /// first response and stores nothing again.
+    pub async fn ingest(
+        &self,
+        principal: &Principal,
+        records: Vec<IngestRecord>,
+        idempotency_key: Option<&str>,
+        request_body: &[u8],
+    ) -> Result<IngestResult, EngineError> {
+        principal.require(Scope::RecordsWrite)?;
+        let tenant_id = principal.tenant;
+        let request_hash = Sha256::digest(request_body).to_vec();
+        if let Some(key) = idempotency_key {
+            if key.is_empty() || key.len() > 255 {
+                return Err(EngineError::Invalid {
+                    field: "Idempotency-Key",
+                    message: "an idempotency key is 1 to 255 characters".into(),
+                });
+            }
+            if let Some(stored) = self.store.idempotent(tenant_id, key).await? {
+                if stored.request_hash != request_hash {
+                    return Err(EngineError::Conflict(
+                        "this Idempotency-Key was already used for a different request".into(),
+                    ));
+                }
+                return serde_json::from_str(&stored.response).map_err(|e| {
+                    EngineError::Unavailable(format!("a stored response is unreadable: {e}"))
+                });
+            }
+        }
+        if records.is_empty() {
+            return Err(EngineError::Invalid {
+                field: "records",
+                message: "the batch holds no record".into(),
+            });
+        }
+        if records.len() > MAX_BATCH {
+            return Err(EngineError::TooLarge(format!(
+                "{} records in one batch; at most {MAX_BATCH}",
+                records.len()
+            )));
+        }
+        let tenant = self.tenant(tenant_id).await?;
+        let v = self.policy_version()?;
+        let now = self.clock.now();
+        let prepared = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| self.prepare(v, i, r, tenant.default_region.as_deref(), now))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        // Find or create each record's subject through the blind indexes of its identifiers.
+        let blind = BlindIndexKey::for_tenant(&self.master, tenant_id.as_uuid().as_bytes());
+        let indexed: Vec<Vec<(Vec<u8>, &'static str)>> = prepared
+            .iter()
+            .map(|p| {
+                p.identifiers
+                    .iter()
+                    .map(|id| {
+                        (
+                            blind.index(id.domain(), &id.normalised()).to_vec(),
+                            id.kind(),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let all: Vec<Vec<u8>> = indexed
+            .iter()
+            .flatten()
+            .map(|(i, _)| i.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut known: HashMap<Vec<u8>, SubjectId> = self
+            .store
+            .subjects_by_index(tenant_id, &all)
+            .await?
+            .into_iter()
+            .collect();
+        let mut new_subjects = Vec::new();
+        let mut links = Vec::new();
+        let mut subjects = Vec::with_capacity(prepared.len());
+        for ids in &indexed {
+            let subject = match ids.iter().find_map(|(i, _)| known.get(i)) {
+                Some(s) => *s,
+                None => {
+                    let s = SubjectId::new();
+                    new_subjects.push(NewSubject {
+                        id: s,
+                        created_at: now,
+                    });
+                    s
+                }
+            };
+            for (index, kind) in ids {
+                if !known.contains_key(index) {
+                    known.insert(index.clone(), subject);
+                    links.push(IdentifierLink {
+                        blind_index: index.clone(),
+                        kind: kind.to_string(),
+                        subject,
+                    });
+                }
+            }
+            subjects.push(subject);
+        }
+
+        // Keys: one per subject and scope, one per bucket; created when missing.
+        let subject_keys = self
+            .subject_keys(tenant_id, &prepared, &subjects, now)
+            .await?;
+        let bucket_keys = self
+            .bucket_keys(
+                tenant_id,
+                prepared.iter().map(|p| p.bucket.clone()).collect(),
+                now,
+            )
+            .await?;
+
+        let mut rows = Vec::with_capacity(prepared.len());
+        let mut result = Vec::with_capacity(prepared.len());
+        for (p, subject) in prepared.into_iter().zip(subjects) {
+            let missing =
+                || EngineError::Unavailable("a key needed to seal a record is missing".into());
+            let subject_key = subject_keys.get(&(subject, p.scope)).ok_or_else(missing)?;
+            let bucket_key = bucket_keys.get(&p.bucket).ok_or_else(missing)?;
+            let sealed = seal_record(
+                subject_key,
+                bucket_key,
+                &context(tenant_id, subject, p.id),
+                &p.plaintext,
+            );
+            result.push(IngestedRecord {
+                id: p.id,
+                subject,
+                expires_at: p.expires_at,
+            });
+            rows.push(RecordRow {
+                id: p.id,
+                tenant: tenant_id,
+                subject,
+                product: p.input.product,
+                categories: p.categories,
+                purpose: p.input.purpose,
+                legal_basis: p.input.legal_basis,
+                source: p.source,
+                role: p.role,
+                country: p.input.country.map(|c| c.to_ascii_uppercase()),
+                occurred_at: p.occurred_at,
+                ingested_at: now,
+                retention_rule: p.rule,
+                bucket: p.bucket,
+                key_scope: p.scope.to_string(),
+                expires_at: p.expires_at,
+                version: 1,
+                supersedes: None,
+                superseded: false,
+                wrapped_key: sealed.wrapped_key,
+                payload: sealed.payload,
+            });
+        }
+        let result = IngestResult { records: result };
+        let response =
+            serde_json::to_string(&result).map_err(|e| EngineError::Unavailable(e.to_string()))?;
+        let batch = RecordBatch {
+            tenant: tenant_id,
+            subjects: new_subjects,
+            links,
+            audit: NewAuditEvent {
+                at: now,
+                actor: principal.actor().to_string(),
+                action: "records.ingest".into(),
+                tenant: Some(tenant_id),
+                targets: rows.iter().map(|r| r.id.to_string()).collect(),
+                purpose: None,
+                outcome: Outcome::Success,
+                detail: Some(serde_json::json!({ "records": rows.len() }).to_string()),
+            },
+            records: rows,
+            idempotency: idempotency_key.map(|key| IdempotencyEntry {
+                key: key.to_string(),
+                request_hash,
+                response,
+            }),
+        };
+        self.store.store_batch(&batch).await?;
+        Ok(result)
+    }
+
+    /// The unwrapped keys of each (subject, scope) the prepared records need, created when
+    /// missing.
+    async fn subject_keys(
+        &self,
+        tenant: TenantId,
+        prepared: &[Prepared],
+        subjects: &[SubjectId],
+        now: Timestamp,
+    ) -> Result<HashMap<(SubjectId, &'static str), SymmetricKey>, EngineError> {
+        let needed: BTreeSet<(SubjectId, &'static str)> = prepared
+            .iter()
+            .zip(subjects)
+            .map(|(p, s)| (*s, p.scope))
+            .collect();
+        let ids: Vec<SubjectId> = needed
+            .iter()
+            .map(|(s, _)| *s)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut rows = self.keys.subject_keys(tenant, &ids).await?;
+        let missing: Vec<SubjectKeyRow> = needed
+            .iter()
+            .filter(|(s, scope)| !rows.iter().any(|r| r.subject == *s && r.scope == *scope))
+            .map(|(s, scope)| SubjectKeyRow {
+                subject: *s,
+                scope: scope.to_string(),
+                wrapped: wrap_key(
+                    &self.kek,
+                    &SymmetricKey::generate(),
+                    &subject_key_aad(tenant, *s, scope),
+                ),
+            })
+            .collect();
+        if !missing.is_empty() {
+            let created = self.keys.create_subject_keys(tenant, &missing, now).await?;
+            rows.retain(|r| {
+                !created
+                    .iter()
+                    .any(|c| c.subject == r.subject && c.scope == r.scope)
+            });
+            rows.extend(created);
+        }
+        let mut out = HashMap::new();
+        for (s, scope) in needed {
+            let row = rows
+                .iter()
+                .find(|r| r.subject == s && r.scope == scope)
+                .ok_or_else(|| {
+                    EngineError::Unavailable("a subject key could not be stored".into())
+                })?;
+            let key = unwrap_key(&self.kek, &row.wrapped, &subject_key_aad(tenant, s, scope))
+                .map_err(|e| {
+                    EngineError::Unavailable(format!("a subject key does not open: {e}"))
+                })?;
+            out.insert((s, scope), key);
+        }
+        Ok(out)
+    }
+
+    /// The unwrapped keys of buckets, created when missing.
+    async fn bucket_keys(
+        &self,
+        tenant: TenantId,
+        buckets: BTreeSet<String>,
+        now: Timestamp,
+    ) -> Result<HashMap<String, SymmetricKey>, EngineError> {
+        let list: Vec<String> = buckets.into_iter().collect();
+        let mut rows = self.keys.bucket_keys(tenant, &list).await?;
+        let missing: Vec<BucketKeyRow> = list
+            .iter()
+            .filter(|b| !rows.iter().any(|r| &r.bucket == *b))
+            .map(|b| BucketKeyRow {
+                bucket: b.clone(),
+                wrapped: wrap_key(
+                    &self.kek,
+                    &SymmetricKey::generate(),
+                    &bucket_key_aad(tenant, b),
+                ),
+            })
+            .collect();
+        if !missing.is_empty() {
+            let created = self.keys.create_bucket_keys(tenant, &missing, now).await?;
+            rows.retain(|r| !created.iter().any(|c| c.bucket == r.bucket));
+            rows.extend(created);
+        }
+        rows.into_iter()
+            .map(|r| {
+                let key = unwrap_key(&self.kek, &r.wrapped, &bucket_key_aad(tenant, &r.bucket))
+                    .map_err(|e| {
+                        EngineError::Unavailable(format!("a bucket key does not open: {e}"))
+                    })?;
+                Ok((r.bucket, key))
+            })
+            .collect()
+    }
+
+    /// The subject an identifier finds in the principal's tenant.
+    pub async fn find_subject(
+        &self,
+        principal: &Principal,
+        kind: &str,
+        value: &str,
+    ) -> Result<SubjectId, EngineError> {
+        principal.require(Scope::RecordsRead)?;
+        let tenant = self.tenant(principal.tenant).await?;
+        let identifier =
+            Identifier::parse(kind, value, tenant.default_region.as_deref()).map_err(|e| {
+                EngineError::Invalid {
+                    field: "value",
+                    message: e.0,
+                }
+            })?;
+        let blind = BlindIndexKey::for_tenant(&self.master, tenant.id.as_uuid().as_bytes());
+        let index = blind
+            .index(identifier.domain(), &identifier.normalised())
+            .to_vec();
+        self.store
+            .subjects_by_index(tenant.id, &[index])
+            .await?
+            .into_iter()
+            .next()
+            .map(|(_, s)| s)
+            .ok_or(EngineError::NotFound { kind: "subject" })
+    }
+
+    fn read_purpose(&self, purpose: &str) -> Result<(), EngineError> {
+        let v = self.policy_version()?;
+        if v.purpose.iter().any(|p| p.id.as_str() == purpose) {
+            Ok(())
+        } else {
+            Err(EngineError::Invalid {
+                field: "purpose",
+                message: format!(
+                    "say why the data is read: `{purpose}` is not a purpose; the purposes are: {}",
+                    v.purpose
+                        .iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
+        }
+    }
+
+    /// Opens stored rows, audits the read and returns them. Rows whose keys are gone come back
+    /// with `data: null`.
+    async fn open_rows(
+        &self,
+        principal: &Principal,
+        purpose: &str,
+        rows: Vec<RecordRow>,
+    ) -> Result<Vec<OpenRecord>, EngineError> {
+        let tenant = principal.tenant;
+        let subjects: Vec<SubjectId> = rows
+            .iter()
+            .map(|r| r.subject)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let subject_keys: HashMap<(SubjectId, String), SymmetricKey> = self
+            .keys
+            .subject_keys(tenant, &subjects)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let key = unwrap_key(
+                    &self.kek,
+                    &r.wrapped,
+                    &subject_key_aad(tenant, r.subject, &r.scope),
+                )
+                .ok()?;
+                Some(((r.subject, r.scope), key))
+            })
+            .collect();
+        let buckets: Vec<String> = rows
+            .iter()
+            .map(|r| r.bucket.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let bucket_keys: HashMap<String, SymmetricKey> = self
+            .keys
+            .bucket_keys(tenant, &buckets)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let key =
+                    unwrap_key(&self.kek, &r.wrapped, &bucket_key_aad(tenant, &r.bucket)).ok()?;
+                Some((r.bucket, key))
+            })
+            .collect();
+        let out: Vec<OpenRecord> = rows
+            .into_iter()
+            .map(|r| {
+                let data = match (
+                    subject_keys.get(&(r.subject, r.key_scope.clone())),
+                    bucket_keys.get(&r.bucket),
+                ) {
+                    (Some(sk), Some(bk)) => open_record(
+                        sk,
+                        bk,
+                        &context(tenant, r.subject, r.id),
+                        &SealedRecord {
+                            wrapped_key: r.wrapped_key.clone(),
+                            payload: r.payload.clone(),
+                        },
+                    )
+                    .ok()
+                    .and_then(|bytes| serde_json::from_slice(&bytes).ok()),
+                    _ => None,
+                };
+                OpenRecord {
+                    id: r.id,
+                    subject: r.subject,
+                    product: r.product,
+                    categories: r.categories,
+                    purpose: r.purpose,
+                    legal_basis: r.legal_basis,
+                    source: r.source,
+                    role: r.role,
+                    country: r.country,
+                    occurred_at: r.occurred_at,
+                    retention_rule: r.retention_rule,
+                    expires_at: r.expires_at,
+                    version: r.version,
+                    data,
+                }
+            })
+            .collect();
+        self.store
+            .append_audit(&NewAuditEvent {
+                at: self.clock.now(),
+                actor: principal.actor().to_string(),
+                action: "records.read".into(),
+                tenant: Some(tenant),
+                targets: out.iter().map(|r| r.id.to_string()).collect(),
+                purpose: Some(purpose.to_string()),
+                outcome: Outcome::Success,
+                detail: None,
+            })
+            .await?;
+        Ok(out)
+    }
+
+    /// A subject's records, a page at a time, opened, for `purpose`. A subject under
+    /// restriction yields nothing: its data is kept but not processed.
+    pub async fn subject_records(
+        &self,
+        principal: &Principal,
+        subject: SubjectId,
+        purpose: &str,
+        product: Option<String>,
+        after: Option<RecordId>,
+        limit: u32,
+    ) -> Result<Vec<OpenRecord>, EngineError> {
+        principal.require(Scope::RecordsRead)?;
+        self.read_purpose(purpose)?;
+        let row = self
+            .store
+            .subject(principal.tenant, subject)
+            .await?
+            .ok_or(EngineError::NotFound { kind: "subject" })?;
+        if row.restricted_at.is_some() {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .store
+            .records(&RecordQuery {
+                tenant: principal.tenant,
+                subject: Some(subject),
+                product,
+                after,
+                limit,
+                include_superseded: false,
+            })
+            .await?;
+        self.open_rows(principal, purpose, rows).await
+    }
+
+    /// One record, opened, for `purpose`.
+    pub async fn record(
+        &self,
+        principal: &Principal,
+        id: RecordId,
+        purpose: &str,
+    ) -> Result<OpenRecord, EngineError> {
+        principal.require(Scope::RecordsRead)?;
+        self.read_purpose(purpose)?;
+        let row = self
+            .store
+            .record(principal.tenant, id)
+            .await?
+            .ok_or(EngineError::NotFound { kind: "record" })?;
+        let subject = self.store.subject(principal.tenant, row.subject).await?;
+        if subject.is_some_and(|s| s.restricted_at.is_some()) {
+            return Err(EngineError::NotFound { kind: "record" });
+        }
+        self.open_rows(principal, purpose, vec![row])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(EngineError::NotFound { kind: "record" })
+    }
+}

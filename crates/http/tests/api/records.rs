@@ -1,0 +1,381 @@
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_of, spawn_app};
+
+fn sms(phone: &str, text: &str) -> Value {
+    json!({
+        "product": "sms",
+        "purpose": "transmission",
+        "legal_basis": "contract",
+        "identifiers": { "phone": phone },
+        "country": "NL",
+        "data": {
+            "phone-number": phone,
+            "communication-content": text,
+            "traffic-data": { "direction": "outbound", "operator": "KPN", "parts": 1 }
+        }
+    })
+}
+
+async fn post(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(app.url("/v1/records"))
+        .bearer_auth(key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn lookup(app: &TestApp, key: &str, kind: &str, value: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/v1/subjects/lookup"))
+        .bearer_auth(key)
+        .json(&json!({ "kind": kind, "value": value }))
+        .send()
+        .await
+        .unwrap()
+}
+
+const ALL: &[&str] = &["records:read", "records:write", "audit:read"];
+
+#[tokio::test]
+async fn an_ingested_record_is_found_by_its_phone_in_any_format_and_reads_back_for_a_purpose() {
+    let app = spawn_app().await;
+    let (tenant, key) = app.tenant_with_key("Acme", ALL).await;
+    let response = post(&app, &key, &sms("+31 6 12345678", "Your code is 4921")).await;
+    assert_eq!(response.status(), 201);
+    let stored: Value = response.json().await.unwrap();
+    let record = &stored["records"][0];
+    assert!(
+        record["expires_at"].as_str().is_some(),
+        "SMS records expire under R1"
+    );
+
+    let found: Value = lookup(&app, &key, "phone", "06-1234 5678")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["subject"], record["subject"]);
+
+    let subject = record["subject"].as_str().unwrap();
+    let page: Value = app
+        .get_as(
+            &key,
+            &format!("/v1/subjects/{subject}/records?purpose=transmission"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let read = &page["records"][0];
+    assert_eq!(read["data"]["communication-content"], "Your code is 4921");
+    assert_eq!(read["product"], "sms");
+    assert_eq!(read["retention_rule"], "sms-voice");
+
+    let one: Value = app
+        .get_as(
+            &key,
+            &format!(
+                "/v1/records/{}?purpose=fraud-prevention",
+                record["id"].as_str().unwrap()
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["data"]["phone-number"], "+31 6 12345678");
+
+    let events = app
+        .engine
+        .tenant_audit_events(tenant, 0, 100)
+        .await
+        .unwrap();
+    let reads: Vec<_> = events
+        .iter()
+        .filter(|e| e.event.action == "records.read")
+        .collect();
+    assert_eq!(reads.len(), 2, "every read is audited");
+    assert_eq!(reads[1].event.purpose.as_deref(), Some("fraud-prevention"));
+    assert_eq!(
+        reads[1].event.targets,
+        vec![record["id"].as_str().unwrap().to_string()]
+    );
+}
+
+#[tokio::test]
+async fn a_batch_with_one_bad_record_is_refused_whole_naming_its_index() {
+    let app = spawn_app().await;
+    let (_, key) = app.tenant_with_key("Acme", ALL).await;
+    let batch = json!([
+        sms("+31612345678", "one"),
+        sms("not-a-phone", "two"),
+        sms("+31687654321", "three")
+    ]);
+    let (code, message, field) = error_of(post(&app, &key, &batch).await, 422).await;
+    assert_eq!(code, "invalid_record");
+    assert_eq!(field.as_deref(), Some("records[1].identifiers.phone"));
+    assert!(message.starts_with("record 1:"), "{message}");
+    let (code, _, _) = error_of(lookup(&app, &key, "phone", "+31612345678").await, 404).await;
+    assert_eq!(code, "not_found", "nothing of the refused batch was stored");
+}
+
+#[tokio::test]
+async fn ingest_refuses_what_the_policy_does_not_declare_and_lists_the_options() {
+    let app = spawn_app().await;
+    let (_, key) = app.tenant_with_key("Acme", ALL).await;
+    let mut record = sms("+31612345678", "hi");
+    record["product"] = json!("telegraph");
+    let (_, message, field) = error_of(post(&app, &key, &record).await, 422).await;
+    assert_eq!(field.as_deref(), Some("records[0].product"));
+    assert!(
+        message.contains("the products are:") && message.contains("sms"),
+        "{message}"
+    );
+
+    let mut record = sms("+31612345678", "hi");
+    record["legal_basis"] = json!("consent");
+    let (_, message, field) = error_of(post(&app, &key, &record).await, 422).await;
+    assert_eq!(field.as_deref(), Some("records[0].legal_basis"));
+    assert!(
+        message.contains("its legal bases are: contract"),
+        "{message}"
+    );
+
+    let mut record = sms("+31612345678", "hi");
+    record["categories"] = json!(["gender"]);
+    let (_, _, field) = error_of(post(&app, &key, &record).await, 422).await;
+    assert_eq!(field.as_deref(), Some("records[0].categories"));
+
+    let mut record = sms("+31612345678", "hi");
+    record["data"]["salary"] = json!(1);
+    let (_, _, field) = error_of(post(&app, &key, &record).await, 422).await;
+    assert_eq!(field.as_deref(), Some("records[0].data.salary"));
+
+    let mut record = sms("+31612345678", "hi");
+    record["identifiers"] = json!({ "email": "not an address" });
+    let (_, _, field) = error_of(post(&app, &key, &record).await, 422).await;
+    assert_eq!(field.as_deref(), Some("records[0].identifiers.email"));
+
+    let numbers = json!({"product": "numbers", "purpose": "transmission", "legal_basis": "contract", "identifiers": {"phone": "+31612345678"}});
+    let (_, message, _) = error_of(post(&app, &key, &numbers).await, 422).await;
+    assert!(
+        message.contains("holds no personal data of its own"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_bodies_get_clear_errors() {
+    let app = spawn_app().await;
+    let (_, key) = app.tenant_with_key("Acme", ALL).await;
+    let broken = app
+        .client
+        .post(app.url("/v1/records"))
+        .bearer_auth(&key)
+        .header("content-type", "application/json")
+        .body("[{\"product\": ")
+        .send()
+        .await
+        .unwrap();
+    let (code, message, _) = error_of(broken, 400).await;
+    assert_eq!(code, "invalid_json");
+    assert!(message.contains("line 1"), "{message}");
+
+    let big = sms("+31612345678", &"x".repeat(70 * 1024));
+    let (code, _, _) = error_of(post(&app, &key, &big).await, 413).await;
+    assert_eq!(code, "too_large");
+
+    let (code, _, _) = error_of(post(&app, &key, &json!(42)).await, 422).await;
+    assert_eq!(code, "invalid_body");
+    let (code, _, _) = error_of(post(&app, &key, &json!([])).await, 422).await;
+    assert_eq!(code, "invalid_input");
+}
+
+#[tokio::test]
+async fn ndjson_streams_are_ingested_line_by_line() {
+    let app = spawn_app().await;
+    let (_, key) = app.tenant_with_key("Acme", ALL).await;
+    let body = format!(
+        "{}\n\n{}\n",
+        sms("+31612345678", "a"),
+        sms("+31612345679", "b")
+    );
+    let response = app
+        .client
+        .post(app.url("/v1/records"))
+        .bearer_auth(&key)
+        .header("content-type", "application/x-ndjson")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let stored: Value = response.json().await.unwrap();
+    assert_eq!(stored["records"].as_array().unwrap().len(), 2);
+    assert_ne!(
+        stored["records"][0]["subject"],
+        stored["records"][1]["subject"]
+    );
+}
+
+#[tokio::test]
+async fn a_retried_batch_with_the_same_idempotency_key_is_stored_once() {
+    let app = spawn_app().await;
+    let (tenant, key) = app.tenant_with_key("Acme", ALL).await;
+    let body = json!([sms("+31612345678", "once")]);
+    let send = |b: Value| {
+        app.client
+            .post(app.url("/v1/records"))
+            .bearer_auth(&key)
+            .header("idempotency-key", "batch-7")
+            .json(&b)
+            .send()
+    };
+    let first: Value = send(body.clone()).await.unwrap().json().await.unwrap();
+    let second: Value = send(body.clone()).await.unwrap().json().await.unwrap();
+    assert_eq!(first, second, "the retry gets the first answer");
+    let subject = first["records"][0]["subject"].as_str().unwrap();
+    let page: Value = app
+        .get_as(
+            &key,
+            &format!("/v1/subjects/{subject}/records?purpose=transmission"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["records"].as_array().unwrap().len(), 1, "stored once");
+    let (code, _, _) = error_of(
+        send(json!([sms("+31612345678", "other")])).await.unwrap(),
+        409,
+    )
+    .await;
+    assert_eq!(code, "conflict");
+    let ingests = app
+        .engine
+        .tenant_audit_events(tenant, 0, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        ingests
+            .iter()
+            .filter(|e| e.event.action == "records.ingest")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn reading_needs_a_declared_purpose_and_the_read_scope() {
+    let app = spawn_app().await;
+    let (_, key) = app.tenant_with_key("Acme", ALL).await;
+    let stored: Value = post(&app, &key, &sms("+31612345678", "x"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = stored["records"][0]["id"].as_str().unwrap();
+    let (_, _, field) = error_of(
+        app.get_as(&key, &format!("/v1/records/{id}?purpose=curiosity"))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(field.as_deref(), Some("purpose"));
+    let (code, _, _) = error_of(app.get_as(&key, &format!("/v1/records/{id}")).await, 400).await;
+    assert_eq!(code, "invalid_query");
+    let (_, writer) = app.tenant_with_key("Writer", &["records:write"]).await;
+    let (code, _, _) = error_of(
+        app.get_as(&writer, &format!("/v1/records/{id}?purpose=transmission"))
+            .await,
+        403,
+    )
+    .await;
+    assert_eq!(code, "forbidden");
+    let (code, _, _) = error_of(
+        post(&app, "cus_bogus", &sms("+31612345678", "x")).await,
+        401,
+    )
+    .await;
+    assert_eq!(code, "unauthenticated");
+}
+
+#[tokio::test]
+async fn another_tenant_cannot_see_or_infer_a_tenants_records() {
+    let app = spawn_app().await;
+    let (_, a) = app.tenant_with_key("Acme", ALL).await;
+    let (_, b) = app.tenant_with_key("Globex", ALL).await;
+    let stored: Value = post(&app, &a, &sms("+31612345678", "secret"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = stored["records"][0]["id"].as_str().unwrap();
+    let subject = stored["records"][0]["subject"].as_str().unwrap();
+    let missing_record = custodian_core::RecordId::new().to_string();
+    let missing_subject = custodian_core::SubjectId::new().to_string();
+
+    // Every read endpoint answers B about A's data exactly as about data that does not exist.
+    for (theirs, nobodys) in [
+        (
+            format!("/v1/records/{id}?purpose=transmission"),
+            format!("/v1/records/{missing_record}?purpose=transmission"),
+        ),
+        (
+            format!("/v1/subjects/{subject}/records?purpose=transmission"),
+            format!("/v1/subjects/{missing_subject}/records?purpose=transmission"),
+        ),
+    ] {
+        let x = error_of(app.get_as(&b, &theirs).await, 404).await;
+        let y = error_of(app.get_as(&b, &nobodys).await, 404).await;
+        assert_eq!(x, y, "{theirs}");
+    }
+    assert_eq!(
+        error_of(lookup(&app, &b, "phone", "+31612345678").await, 404)
+            .await
+            .0,
+        "not_found"
+    );
+    // The same person in B is a different subject.
+    let theirs: Value = post(&app, &b, &sms("+31612345678", "mine"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(theirs["records"][0]["subject"].as_str().unwrap(), subject);
+}
+
+#[tokio::test]
+async fn the_database_holds_no_phone_number_email_address_or_message_text_in_clear() {
+    let app = spawn_app().await;
+    let (_, key) = app.tenant_with_key("Acme", ALL).await;
+    let email = json!({
+        "product": "email",
+        "purpose": "transmission",
+        "legal_basis": "contract",
+        "identifiers": { "email": "Jan.Jansen@Example.com" },
+        "data": { "email-address": "jan.jansen@example.com", "communication-content": "Quarterly invoice attached" }
+    });
+    assert_eq!(post(&app, &key, &email).await.status(), 201);
+    assert_eq!(
+        post(&app, &key, &sms("+31612345678", "Meet me at Dam Square"))
+            .await
+            .status(),
+        201
+    );
+    let raw = app._db.raw_contents().await;
+    let text = String::from_utf8_lossy(&raw).to_lowercase();
+    for needle in [
+        "31612345678",
+        "612345678",
+        "jan.jansen",
+        "example.com",
+        "quarterly invoice",
+        "dam square",
+    ] {
+        assert!(!text.contains(needle), "`{needle}` is stored in clear");
+    }
+}
