@@ -35,6 +35,9 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Load generators: drive the engine with realistic traffic and measure it.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Print the OpenAPI document of the HTTP API.
     Openapi,
     /// Print the effective configuration, secrets masked.
@@ -198,6 +201,39 @@ pub enum ApikeyCommand {
 pub enum AuditCommand {
     /// Verify the whole audit chain; names the first broken link. Exit 1 if broken.
     Verify {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// `custodian bench …`
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Batched ingest through the full pipeline, beside plaintext rows written straight to the store.
+    Ingest {
+        /// How many records.
+        #[arg(long, default_value_t = 100_000)]
+        records: usize,
+        /// Records per batch.
+        #[arg(long, default_value_t = 5_000)]
+        batch: usize,
+        /// How many distinct people (default: a tenth of the records).
+        #[arg(long)]
+        subjects: Option<usize>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Find a subject by phone number and open all its records, among many.
+    Lookup {
+        /// How many records to load first.
+        #[arg(long, default_value_t = 100_000)]
+        records: usize,
+        /// How many distinct people.
+        #[arg(long, default_value_t = 10_000)]
+        subjects: usize,
+        /// How many lookups to time.
+        #[arg(long, default_value_t = 1_000)]
+        lookups: usize,
         #[command(flatten)]
         data: DataArgs,
     },

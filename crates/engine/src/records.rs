@@ -15,6 +15,7 @@ use custodian_vault::{
     wrap_key,
 };
 use jiff::Timestamp;
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -169,6 +170,28 @@ fn context(tenant: TenantId, subject: SubjectId, record: RecordId) -> RecordCont
     }
 }
 
+/// Whether `covered` names `category` or one of its ancestors.
+fn covers(v: &PolicyVersion, covered: &[custodian_policy::model::Ref], category: &str) -> bool {
+    let mut current = Some(category.to_string());
+    let mut steps = 0;
+    while let Some(c) = current {
+        if covered.iter().any(|x| x.as_str() == c) {
+            return true;
+        }
+        steps += 1;
+        if steps > 16 {
+            return false;
+        }
+        current = v
+            .data_category
+            .iter()
+            .find(|d| d.id.as_str() == c)
+            .and_then(|d| d.parent.as_ref())
+            .map(|p| p.as_str().to_string());
+    }
+    false
+}
+
 impl Engine {
     fn policy_version(&self) -> Result<&PolicyVersion, EngineError> {
         self.policy.current().ok_or(EngineError::Unavailable(
@@ -184,6 +207,7 @@ impl Engine {
         input: IngestRecord,
         region: Option<&str>,
         now: Timestamp,
+        parsed: &mut HashMap<(String, String), Identifier>,
     ) -> Result<Prepared, EngineError> {
         let product = v
             .product
@@ -293,7 +317,7 @@ impl Engine {
                     ),
                 ));
             }
-            if !purpose.categories.iter().any(|c| c.as_str() == category) {
+            if !covers(v, &purpose.categories, category) {
                 let allowed: Vec<&str> = purpose.categories.iter().map(|c| c.as_str()).collect();
                 return Err(invalid(
                     index,
@@ -336,10 +360,18 @@ impl Engine {
         }
         let mut identifiers = Vec::new();
         for (kind, value) in &input.identifiers {
-            identifiers.push(
-                Identifier::parse(kind, value, region)
-                    .map_err(|e| invalid(index, &format!("identifiers.{kind}"), e.0))?,
-            );
+            // The same people recur within a batch; parse each identifier once.
+            let key = (kind.clone(), value.clone());
+            let identifier = match parsed.get(&key) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = Identifier::parse(kind, value, region)
+                        .map_err(|e| invalid(index, &format!("identifiers.{kind}"), e.0))?;
+                    parsed.insert(key, id.clone());
+                    id
+                }
+            };
+            identifiers.push(identifier);
         }
         for key in input.data.keys() {
             if !categories.iter().any(|c| c == key) {
@@ -493,13 +525,24 @@ impl Engine {
             )));
         }
         let tenant = self.tenant(tenant_id).await?;
-        let v = self.policy_version()?;
         let now = self.clock.now();
-        let prepared = records
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| self.prepare(v, i, r, tenant.default_region.as_deref(), now))
-            .collect::<Result<Vec<_>, _>>()?;
+        // Checking and encoding are CPU work: spread them over every core, off the async
+        // threads.
+        let engine = self.clone();
+        let region = tenant.default_region.clone();
+        let prepared =
+            tokio::task::spawn_blocking(move || -> Result<Vec<Prepared>, EngineError> {
+                let v = engine.policy_version()?;
+                records
+                    .into_par_iter()
+                    .enumerate()
+                    .map_init(HashMap::new, |parsed, (i, r)| {
+                        engine.prepare(v, i, r, region.as_deref(), now, parsed)
+                    })
+                    .collect()
+            })
+            .await
+            .map_err(|e| EngineError::Unavailable(format!("an ingest worker failed: {e}")))??;
 
         // Find or create each record's subject through the blind indexes of its identifiers.
         let blind = BlindIndexKey::for_tenant(&self.master, tenant_id.as_uuid().as_bytes());
@@ -570,48 +613,62 @@ impl Engine {
             )
             .await?;
 
-        let mut rows = Vec::with_capacity(prepared.len());
-        let mut result = Vec::with_capacity(prepared.len());
-        for (p, subject) in prepared.into_iter().zip(subjects) {
-            let missing =
-                || EngineError::Unavailable("a key needed to seal a record is missing".into());
-            let subject_key = subject_keys.get(&(subject, p.scope)).ok_or_else(missing)?;
-            let bucket_key = bucket_keys.get(&p.bucket).ok_or_else(missing)?;
-            let sealed = seal_record(
-                subject_key,
-                bucket_key,
-                &context(tenant_id, subject, p.id),
-                &p.plaintext,
-            );
-            result.push(IngestedRecord {
-                id: p.id,
-                subject,
-                expires_at: p.expires_at,
-            });
-            rows.push(RecordRow {
-                id: p.id,
-                tenant: tenant_id,
-                subject,
-                product: p.input.product,
-                categories: p.categories,
-                purpose: p.input.purpose,
-                legal_basis: p.input.legal_basis,
-                source: p.source,
-                role: p.role,
-                country: p.input.country.map(|c| c.to_ascii_uppercase()),
-                occurred_at: p.occurred_at,
-                ingested_at: now,
-                retention_rule: p.rule,
-                bucket: p.bucket,
-                key_scope: p.scope.to_string(),
-                expires_at: p.expires_at,
-                version: 1,
-                supersedes: None,
-                superseded: false,
-                wrapped_key: sealed.wrapped_key,
-                payload: sealed.payload,
-            });
-        }
+        let (rows, result) = tokio::task::spawn_blocking(
+            move || -> Result<(Vec<RecordRow>, Vec<IngestedRecord>), EngineError> {
+                let sealed: Vec<(RecordRow, IngestedRecord)> = prepared
+                    .into_par_iter()
+                    .zip(subjects)
+                    .map(|(p, subject)| {
+                        let missing = || {
+                            EngineError::Unavailable(
+                                "a key needed to seal a record is missing".into(),
+                            )
+                        };
+                        let subject_key =
+                            subject_keys.get(&(subject, p.scope)).ok_or_else(missing)?;
+                        let bucket_key = bucket_keys.get(&p.bucket).ok_or_else(missing)?;
+                        let sealed = seal_record(
+                            subject_key,
+                            bucket_key,
+                            &context(tenant_id, subject, p.id),
+                            &p.plaintext,
+                        );
+                        let ingested = IngestedRecord {
+                            id: p.id,
+                            subject,
+                            expires_at: p.expires_at,
+                        };
+                        let row = RecordRow {
+                            id: p.id,
+                            tenant: tenant_id,
+                            subject,
+                            product: p.input.product,
+                            categories: p.categories,
+                            purpose: p.input.purpose,
+                            legal_basis: p.input.legal_basis,
+                            source: p.source,
+                            role: p.role,
+                            country: p.input.country.map(|c| c.to_ascii_uppercase()),
+                            occurred_at: p.occurred_at,
+                            ingested_at: now,
+                            retention_rule: p.rule,
+                            bucket: p.bucket,
+                            key_scope: p.scope.to_string(),
+                            expires_at: p.expires_at,
+                            version: 1,
+                            supersedes: None,
+                            superseded: false,
+                            wrapped_key: sealed.wrapped_key,
+                            payload: sealed.payload,
+                        };
+                        Ok((row, ingested))
+                    })
+                    .collect::<Result<_, EngineError>>()?;
+                Ok(sealed.into_iter().unzip())
+            },
+        )
+        .await
+        .map_err(|e| EngineError::Unavailable(format!("an ingest worker failed: {e}")))??;
         let result = IngestResult { records: result };
         let response =
             serde_json::to_string(&result).map_err(|e| EngineError::Unavailable(e.to_string()))?;

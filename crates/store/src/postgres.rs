@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::audit::{self, AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
 use crate::location::redact;
 use crate::migrate::{LATEST_VERSION, Migration, POSTGRES};
-use crate::records::{IdempotencyEntry, RecordBatch, RecordQuery, RecordRow, SubjectRow};
+use crate::records::{IdempotencyEntry, Param, RecordBatch, RecordQuery, RecordRow, SubjectRow};
 use crate::{ApiKeyRecord, Backend, Result, Store, StoreError, Tenant, from_micros, micros};
 
 /// An arbitrary, fixed key for the advisory lock that serialises migrations across replicas.
@@ -572,25 +572,28 @@ impl Store for PgStore {
     }
 
     async fn records(&self, q: &RecordQuery) -> Result<Vec<RecordRow>> {
+        let (filter, params) = q.filter(|n| format!("${n}"), "NOT superseded");
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM records WHERE {filter} ORDER BY id LIMIT {}",
+            q.effective_limit()
+        );
+        let values: Vec<Box<dyn tokio_postgres::types::ToSql + Sync + Send>> = params
+            .into_iter()
+            .map(|p| -> Box<dyn tokio_postgres::types::ToSql + Sync + Send> {
+                match p {
+                    Param::Uuid(u) => Box::new(u),
+                    Param::Text(t) => Box::new(t),
+                }
+            })
+            .collect();
+        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = values
+            .iter()
+            .map(|v| v.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
         let rows = self
             .client()
             .await?
-            .query(
-                &format!(
-                    "SELECT {RECORD_COLUMNS} FROM records
-                     WHERE tenant_id = $1 AND ($2::uuid IS NULL OR subject_id = $2) AND ($3::text IS NULL OR product = $3)
-                       AND ($4::uuid IS NULL OR id > $4) AND ($5 OR NOT superseded)
-                     ORDER BY id LIMIT $6"
-                ),
-                &[
-                    &q.tenant.as_uuid(),
-                    &q.subject.map(|s| s.as_uuid()),
-                    &q.product,
-                    &q.after.map(|a| a.as_uuid()),
-                    &q.include_superseded,
-                    &q.effective_limit(),
-                ],
-            )
+            .query(&sql, &refs)
             .await
             .map_err(pg_err)?;
         rows.iter().map(to_record).collect()

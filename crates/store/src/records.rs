@@ -130,7 +130,44 @@ pub struct RecordQuery {
     pub include_superseded: bool,
 }
 
+/// A value bound into a record query.
+#[derive(Debug, Clone)]
+pub(crate) enum Param {
+    Uuid(uuid::Uuid),
+    Text(String),
+}
+
 impl RecordQuery {
+    /// The WHERE clause for exactly the filters present (so the database can use the index that
+    /// fits), with `mark(n)` writing the n-th placeholder and `live` the backend's test for
+    /// "not superseded".
+    pub(crate) fn filter(
+        &self,
+        mark: impl Fn(usize) -> String,
+        live: &str,
+    ) -> (String, Vec<Param>) {
+        let mut clauses = Vec::new();
+        let mut params = Vec::new();
+        let mut push = |column: &str, op: &str, param: Param| {
+            params.push(param);
+            clauses.push(format!("{column} {op} {}", mark(params.len())));
+        };
+        push("tenant_id", "=", Param::Uuid(self.tenant.as_uuid()));
+        if let Some(subject) = self.subject {
+            push("subject_id", "=", Param::Uuid(subject.as_uuid()));
+        }
+        if let Some(product) = &self.product {
+            push("product", "=", Param::Text(product.clone()));
+        }
+        if let Some(after) = self.after {
+            push("id", ">", Param::Uuid(after.as_uuid()));
+        }
+        if !self.include_superseded {
+            clauses.push(live.to_string());
+        }
+        (clauses.join(" AND "), params)
+    }
+
     /// The limit actually applied.
     pub fn effective_limit(&self) -> i64 {
         i64::from(self.limit.clamp(1, 10_000))

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::audit::{self, AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
 use crate::location::{Location, SQLITE_FILE};
 use crate::migrate::{LATEST_VERSION, Migration, SQLITE};
-use crate::records::{IdempotencyEntry, RecordBatch, RecordQuery, RecordRow, SubjectRow};
+use crate::records::{IdempotencyEntry, Param, RecordBatch, RecordQuery, RecordRow, SubjectRow};
 use crate::{ApiKeyRecord, Backend, Result, Store, StoreError, Tenant, from_micros, micros};
 
 const READERS: usize = 4;
@@ -709,28 +709,19 @@ impl Store for SqliteStore {
     }
 
     async fn records(&self, query: &RecordQuery) -> Result<Vec<RecordRow>> {
-        let q = query.clone();
+        let (filter, params) = query.filter(|n| format!("?{n}"), "superseded = 0");
+        let limit = query.effective_limit();
         self.read(move |c| {
-            let mut stmt = c
-                .prepare_cached(&format!(
-                    "SELECT {RECORD_COLUMNS} FROM records
-                     WHERE tenant_id = ?1 AND (?2 IS NULL OR subject_id = ?2) AND (?3 IS NULL OR product = ?3)
-                       AND (?4 IS NULL OR id > ?4) AND (?5 OR superseded = 0)
-                     ORDER BY id LIMIT ?6"
-                ))
-                .map_err(db_err)?;
+            let sql = format!(
+                "SELECT {RECORD_COLUMNS} FROM records WHERE {filter} ORDER BY id LIMIT {limit}"
+            );
+            let mut stmt = c.prepare_cached(&sql).map_err(db_err)?;
+            let values = params.into_iter().map(|p| match p {
+                Param::Uuid(u) => rusqlite::types::Value::Blob(u.as_bytes().to_vec()),
+                Param::Text(t) => rusqlite::types::Value::Text(t),
+            });
             let rows = stmt
-                .query_map(
-                    params![
-                        q.tenant.as_uuid(),
-                        q.subject.map(|s| s.as_uuid()),
-                        q.product,
-                        q.after.map(|a| a.as_uuid()),
-                        q.include_superseded,
-                        q.effective_limit()
-                    ],
-                    record_row,
-                )
+                .query_map(rusqlite::params_from_iter(values), record_row)
                 .map_err(db_err)?;
             rows.map(|r| r.map_err(db_err)?).collect()
         })

@@ -35,8 +35,14 @@ impl IdentifierDomain {
 
 /// A tenant's blind-index key: one per tenant, so the same phone number has unrelated indexes
 /// in two tenants and nothing can be joined across tenants.
-#[derive(Debug, Clone)]
-pub struct BlindIndexKey(SymmetricKey);
+#[derive(Clone)]
+pub struct BlindIndexKey(Hmac<Sha256>);
+
+impl std::fmt::Debug for BlindIndexKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BlindIndexKey(***)")
+    }
+}
 
 impl BlindIndexKey {
     /// The blind-index key of the tenant whose UUID bytes are `tenant`.
@@ -45,13 +51,17 @@ impl BlindIndexKey {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&base[..])
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
         mac.update(tenant);
-        Self(SymmetricKey::from_bytes(mac.finalize().into_bytes().into()))
+        let key = SymmetricKey::from_bytes(mac.finalize().into_bytes().into());
+        // Keep the keyed state: each index then costs only the hashing of the identifier.
+        Self(
+            <Hmac<Sha256> as Mac>::new_from_slice(key.bytes())
+                .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length")),
+        )
     }
 
     /// The 16-byte index of a normalised identifier.
     pub fn index(&self, domain: IdentifierDomain, normalised: &str) -> [u8; 16] {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.bytes())
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        let mut mac = self.0.clone();
         mac.update(domain.tag());
         mac.update(&[0]);
         mac.update(normalised.as_bytes());

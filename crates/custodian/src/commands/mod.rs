@@ -1,6 +1,7 @@
 //! What each command does.
 
 mod admin;
+mod bench;
 mod context;
 mod demo;
 mod policy;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Command::Tenant(c) => admin::tenant(config.as_deref(), c).await,
                 Command::Apikey(c) => admin::apikey(config.as_deref(), c).await,
                 Command::Audit(c) => admin::audit(config.as_deref(), c).await,
+                Command::Bench(c) => bench::run(config.as_deref(), c).await,
                 Command::Policy(_) | Command::Openapi | Command::Config(_) => {
                     unreachable!("handled above")
                 }
