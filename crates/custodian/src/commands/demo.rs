@@ -7,7 +7,13 @@ use std::process::ExitCode;
 use custodian_engine::{Actor, Engine, Scope};
 use custodian_store::{NewAuditEvent, Outcome};
 
-use super::{context, serve};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::{context, serve, traffic};
+
+/// The seed of the demo's generated people, so the printed example finds someone.
+const DEMO_SEED: u64 = 2023;
 use crate::cli::ServeArgs;
 
 /// The demo's tenants: (name, default region).
@@ -33,20 +39,25 @@ pub async fn run(config: Option<&Path>, mut args: ServeArgs) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-/// Creates the demo tenants if absent and a fresh demo key for each (earlier demo keys are
-/// revoked, since their secrets were never stored). Returns (tenant name, key).
+/// How many generated records each new demo tenant gets.
+const DEMO_RECORDS: usize = 120;
+
+/// Creates the demo tenants if absent, with generated records for every product, and a fresh
+/// demo key for each (earlier demo keys are revoked, since their secrets were never stored).
+/// Returns (tenant name, key).
 async fn seed(engine: &Engine) -> anyhow::Result<Vec<(String, String)>> {
     let existing = engine.tenants().await?;
     let all_scopes: Vec<String> = Scope::ALL.iter().map(|s| s.as_str().to_string()).collect();
     let mut keys = Vec::new();
     for (name, region) in TENANTS {
-        let tenant = match existing.iter().find(|t| t.name == name) {
-            Some(t) => t.clone(),
-            None => {
+        let (tenant, fresh) = match existing.iter().find(|t| t.name == name) {
+            Some(t) => (t.clone(), false),
+            None => (
                 engine
                     .create_tenant(&Actor::System, name, Some(region))
-                    .await?
-            }
+                    .await?,
+                true,
+            ),
         };
         for old in engine.api_keys(tenant.id).await? {
             if old.name == "demo" && old.revoked_at.is_none() {
@@ -56,6 +67,15 @@ async fn seed(engine: &Engine) -> anyhow::Result<Vec<(String, String)>> {
         let created = engine
             .create_api_key(&Actor::System, tenant.id, "demo", &all_scopes)
             .await?;
+        if fresh {
+            let principal = engine.authenticate(&created.token).await?;
+            let mut rng = StdRng::seed_from_u64(DEMO_SEED);
+            let persons = traffic::people(DEMO_RECORDS / 6, &mut rng);
+            let records = (0..DEMO_RECORDS)
+                .map(|i| traffic::record(i, &persons[i % persons.len()], &mut rng))
+                .collect();
+            engine.ingest(&principal, records, None, b"").await?;
+        }
         engine
             .record_event(NewAuditEvent {
                 at: engine.clock().now(),
@@ -117,6 +137,15 @@ async fn print_guide(
         println!();
         println!("    curl -H 'Authorization: Bearer {key}' {base}/v1/me");
         println!("    curl -H 'Authorization: Bearer {key}' {base}/v1/audit/events");
+        let mut rng = StdRng::seed_from_u64(DEMO_SEED);
+        let someone = &traffic::people(1, &mut rng)[0];
+        println!(
+            "    curl -H 'Authorization: Bearer {key}' -H 'content-type: application/json' \\\n         -d '{{\"kind\":\"phone\",\"value\":\"{}\"}}' {base}/v1/subjects/lookup",
+            someone.phone
+        );
+        println!(
+            "    curl -H 'Authorization: Bearer {key}' '{base}/v1/subjects/SUBJECT/records?purpose=transmission'"
+        );
     }
     println!();
     let data_option = match (&args.data.database_url, &args.data.data_dir) {

@@ -6,6 +6,7 @@ mod context;
 mod demo;
 mod policy;
 mod serve;
+mod traffic;
 
 use std::process::ExitCode;
 
