@@ -101,7 +101,11 @@ pub struct OpenRecord {
     pub expires_at: Option<Timestamp>,
     /// Its version.
     pub version: i32,
-    /// The personal data, or `null` when its keys were destroyed (erased or expired).
+    /// The version it corrects, if it is a rectification.
+    pub supersedes: Option<RecordId>,
+    /// Whether a newer version replaced it (its data key is then destroyed).
+    pub superseded: bool,
+    /// The personal data, or `null` when its keys were destroyed (erased, expired or rectified).
     pub data: Option<serde_json::Value>,
 }
 
@@ -923,6 +927,8 @@ impl Engine {
                     retention_rule: r.retention_rule,
                     expires_at: r.expires_at,
                     version: r.version,
+                    supersedes: r.supersedes,
+                    superseded: r.superseded,
                     data,
                 }
             })
@@ -1000,5 +1006,129 @@ impl Engine {
             .into_iter()
             .next()
             .ok_or(EngineError::NotFound { kind: "record" })
+    }
+}
+
+/// What a rectification stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rectified {
+    /// The new version's id.
+    pub id: RecordId,
+    /// Its version number.
+    pub version: i32,
+    /// The version it replaces, whose data key is now destroyed.
+    pub supersedes: RecordId,
+}
+
+impl Engine {
+    /// Rectifies a record: its data is replaced by `data` in a new version, and the old
+    /// version's data key is destroyed in the same transaction, so the incorrect data cannot be
+    /// read again anywhere.
+    pub async fn rectify(
+        &self,
+        principal: &Principal,
+        id: RecordId,
+        data: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Rectified, EngineError> {
+        principal.require(Scope::RecordsWrite)?;
+        let tenant = principal.tenant;
+        let old = self
+            .store
+            .record(tenant, id)
+            .await?
+            .ok_or(EngineError::NotFound { kind: "record" })?;
+        if old.superseded {
+            return Err(EngineError::Conflict(
+                "this version was already rectified; rectify the newest version".into(),
+            ));
+        }
+        for key in data.keys() {
+            if !old.categories.iter().any(|c| c == key) {
+                return Err(EngineError::Invalid {
+                    field: "data",
+                    message: format!(
+                        "`{key}` is not one of this record's categories ({})",
+                        old.categories.join(", ")
+                    ),
+                });
+            }
+        }
+        let plaintext = serde_json::to_vec(&data).map_err(|e| EngineError::Invalid {
+            field: "data",
+            message: e.to_string(),
+        })?;
+        if plaintext.len() > MAX_PAYLOAD {
+            return Err(EngineError::TooLarge(format!(
+                "the data is {} bytes; at most {MAX_PAYLOAD} are accepted",
+                plaintext.len()
+            )));
+        }
+        let scope: &'static str = if old.key_scope == "legal" {
+            "legal"
+        } else {
+            "erasable"
+        };
+        let now = self.clock.now();
+        let new_id = RecordId::new();
+        let subject_keys = self.keys.subject_keys(tenant, &[old.subject]).await?;
+        let subject_row =
+            subject_keys
+                .iter()
+                .find(|k| k.scope == scope)
+                .ok_or(EngineError::Conflict(
+                    "the subject's key was destroyed; erased data cannot be rectified".into(),
+                ))?;
+        let subject_key = unwrap_key(
+            &self.kek,
+            &subject_row.wrapped,
+            &subject_key_aad(tenant, old.subject, scope),
+        )
+        .map_err(|e| EngineError::Unavailable(format!("a subject key does not open: {e}")))?;
+        let bucket_key = self
+            .bucket_keys(tenant, BTreeSet::from([old.bucket.clone()]), now)
+            .await?
+            .remove(&old.bucket)
+            .ok_or_else(|| EngineError::Unavailable("a bucket key is missing".into()))?;
+        let sealed = seal_record(
+            &subject_key,
+            &bucket_key,
+            &context(tenant, old.subject, new_id),
+            &plaintext,
+        );
+        let version = old.version + 1;
+        let row = RecordRow {
+            id: new_id,
+            ingested_at: now,
+            version,
+            supersedes: Some(old.id),
+            superseded: false,
+            wrapped_key: sealed.wrapped_key,
+            payload: sealed.payload,
+            ..old.clone()
+        };
+        self.store
+            .store_batch(&RecordBatch {
+                tenant,
+                subjects: Vec::new(),
+                links: Vec::new(),
+                records: vec![row],
+                idempotency: None,
+                audit: NewAuditEvent {
+                    at: now,
+                    actor: principal.actor().to_string(),
+                    action: "records.rectify".into(),
+                    tenant: Some(tenant),
+                    targets: vec![old.id.to_string(), new_id.to_string()],
+                    purpose: None,
+                    outcome: Outcome::Success,
+                    detail: None,
+                },
+            })
+            .await?;
+        Ok(Rectified {
+            id: new_id,
+            version,
+            supersedes: old.id,
+        })
     }
 }

@@ -77,8 +77,9 @@ impl AppState {
         records::lookup,
         records::subject_records,
         records::read_record,
+        records::rectify,
     ),
-    components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found)),
+    components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),

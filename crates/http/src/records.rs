@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Router<AppState> {
             post(ingest).layer(DefaultBodyLimit::max(MAX_BODY)),
         )
         .route("/v1/records/{id}", get(read_record))
+        .route("/v1/records/{id}/rectifications", post(rectify))
         .route("/v1/subjects/lookup", post(lookup))
         .route("/v1/subjects/{id}/records", get(subject_records))
 }
@@ -325,4 +326,51 @@ pub(crate) async fn read_record(
     let q = query(q)?;
     let id: RecordId = parse_id(&id, "record")?;
     Ok(Json(state.engine.record(&principal, id, &q.purpose).await?))
+}
+
+/// The corrected data of a record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rectification {
+    /// The whole corrected data, keyed by the record's categories; it replaces the old data.
+    #[schema(value_type = Object)]
+    data: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Rectify a record: the corrected data becomes a new version and the old version's data key
+/// is destroyed, so the incorrect data can no longer be read anywhere. Needs `records:write`.
+#[utoipa::path(
+    post,
+    path = "/v1/records/{id}/rectifications",
+    tag = "records",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The record to correct (its newest version)")),
+    request_body = Rectification,
+    responses(
+        (status = 201, description = "The new version", content_type = "application/json"),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)
+    )
+)]
+pub(crate) async fn rectify(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<String>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<custodian_engine::records::Rectified>), ApiError> {
+    let bytes = body(bytes)?;
+    let id: RecordId = parse_id(&id, "record")?;
+    let correction: Rectification = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("send {{\"data\": {{…}}}}: {e}"),
+        )
+    })?;
+    let done = state
+        .engine
+        .rectify(&principal, id, correction.data)
+        .await?;
+    Ok((StatusCode::CREATED, Json(done)))
 }

@@ -731,7 +731,7 @@ async fn store_batch(
             .map_err(pg_err)?;
             if let Some(old) = r.supersedes {
                 tx.execute(
-                    "UPDATE records SET superseded = TRUE WHERE id = $1 AND tenant_id = $2",
+                    "UPDATE records SET superseded = TRUE, wrapped_key = ''::bytea WHERE id = $1 AND tenant_id = $2",
                     &[&old.as_uuid(), &tenant],
                 )
                 .await

@@ -75,7 +75,8 @@ pub struct RecordRow {
     pub expires_at: Option<Timestamp>,
     /// Its version (1 for the first).
     pub version: i32,
-    /// The record it rectifies.
+    /// The record it rectifies; storing it marks that record superseded and destroys its data
+    /// key (its wrapped key is emptied), in the same transaction.
     pub supersedes: Option<RecordId>,
     /// Whether a newer version replaced it.
     pub superseded: bool,

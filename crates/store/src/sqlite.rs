@@ -856,7 +856,7 @@ fn store_batch(tx: &Transaction<'_>, key: &ChainKey, batch: &RecordBatch) -> Res
                 .map_err(db_err)?;
             if let Some(old) = r.supersedes {
                 tx.execute(
-                    "UPDATE records SET superseded = 1 WHERE id = ?1 AND tenant_id = ?2",
+                    "UPDATE records SET superseded = 1, wrapped_key = X'' WHERE id = ?1 AND tenant_id = ?2",
                     params![old.as_uuid(), tenant],
                 )
                 .map_err(db_err)?;

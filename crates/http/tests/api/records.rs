@@ -379,3 +379,85 @@ async fn the_database_holds_no_phone_number_email_address_or_message_text_in_cle
         assert!(!text.contains(needle), "`{needle}` is stored in clear");
     }
 }
+
+#[tokio::test]
+async fn a_rectified_record_reads_as_corrected_and_its_old_version_is_unreadable() {
+    let app = spawn_app().await;
+    let (tenant, key) = app.tenant_with_key("Acme", ALL).await;
+    let stored: Value = post(&app, &key, &sms("+31612345678", "wrong text"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let old = stored["records"][0]["id"].as_str().unwrap().to_string();
+    let subject = stored["records"][0]["subject"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let correct = |id: &str, data: Value| {
+        app.client
+            .post(app.url(&format!("/v1/records/{id}/rectifications")))
+            .bearer_auth(&key)
+            .json(&json!({ "data": data }))
+            .send()
+    };
+    let response = correct(
+        &old,
+        json!({ "phone-number": "+31612345678", "communication-content": "right text" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 201);
+    let new: Value = response.json().await.unwrap();
+    assert_eq!(new["version"], 2);
+    assert_eq!(new["supersedes"], old);
+
+    let page: Value = app
+        .get_as(
+            &key,
+            &format!("/v1/subjects/{subject}/records?purpose=transmission"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let records = page["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "only the newest version is processed");
+    assert_eq!(records[0]["data"]["communication-content"], "right text");
+
+    let was: Value = app
+        .get_as(&key, &format!("/v1/records/{old}?purpose=transmission"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(was["superseded"], true);
+    assert_eq!(
+        was["data"],
+        Value::Null,
+        "the old ciphertext's key is destroyed"
+    );
+
+    let (code, _, _) = error_of(correct(&old, json!({})).await.unwrap(), 409).await;
+    assert_eq!(code, "conflict");
+    let (_, _, field) = error_of(
+        correct(new["id"].as_str().unwrap(), json!({ "salary": 1 }))
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(field.as_deref(), Some("data"));
+    let events = app
+        .engine
+        .tenant_audit_events(tenant, 0, 100)
+        .await
+        .unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.event.action == "records.rectify" && e.event.targets.contains(&old))
+    );
+    let raw = String::from_utf8_lossy(&app._db.raw_contents().await).to_lowercase();
+    assert!(!raw.contains("wrong text") && !raw.contains("right text"));
+}
