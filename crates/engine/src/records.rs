@@ -1132,3 +1132,74 @@ impl Engine {
         })
     }
 }
+
+/// Records read per page while exporting: memory stays bounded by one page, whatever the total.
+pub const EXPORT_PAGE: u32 = 1_000;
+
+impl Engine {
+    /// Checks what an export needs before the first byte is sent: the scope, the purpose and,
+    /// for a subject's export, that the subject exists in the caller's tenant.
+    pub async fn start_export(
+        &self,
+        principal: &Principal,
+        subject: Option<SubjectId>,
+        purpose: &str,
+    ) -> Result<(), EngineError> {
+        principal.require(Scope::RecordsRead)?;
+        self.read_purpose(purpose)?;
+        if let Some(subject) = subject {
+            self.store
+                .subject(principal.tenant, subject)
+                .await?
+                .ok_or(EngineError::NotFound { kind: "subject" })?;
+        }
+        Ok(())
+    }
+
+    /// One page of an export (a subject's records, or the whole tenant's), opened and audited;
+    /// records of subjects under restriction are left out. An empty page ends the export.
+    pub async fn export_page(
+        &self,
+        principal: &Principal,
+        subject: Option<SubjectId>,
+        purpose: &str,
+        after: Option<RecordId>,
+    ) -> Result<(Vec<OpenRecord>, Option<RecordId>), EngineError> {
+        principal.require(Scope::RecordsRead)?;
+        let rows = self
+            .store
+            .records(&RecordQuery {
+                tenant: principal.tenant,
+                subject,
+                product: None,
+                after,
+                limit: EXPORT_PAGE,
+                include_superseded: false,
+            })
+            .await?;
+        let cursor = if rows.len() == EXPORT_PAGE as usize {
+            rows.last().map(|r| r.id)
+        } else {
+            None
+        };
+        let mut restricted = BTreeSet::new();
+        for s in rows.iter().map(|r| r.subject).collect::<BTreeSet<_>>() {
+            if self
+                .store
+                .subject(principal.tenant, s)
+                .await?
+                .is_some_and(|row| row.restricted_at.is_some())
+            {
+                restricted.insert(s);
+            }
+        }
+        let rows: Vec<RecordRow> = rows
+            .into_iter()
+            .filter(|r| !restricted.contains(&r.subject))
+            .collect();
+        if rows.is_empty() {
+            return Ok((Vec::new(), cursor));
+        }
+        Ok((self.open_rows(principal, purpose, rows).await?, cursor))
+    }
+}

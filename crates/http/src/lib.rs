@@ -78,6 +78,8 @@ impl AppState {
         records::subject_records,
         records::read_record,
         records::rectify,
+        records::export_subject,
+        records::export_tenant,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification)),
     modifiers(&BearerAuth),

@@ -29,6 +29,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/records/{id}/rectifications", post(rectify))
         .route("/v1/subjects/lookup", post(lookup))
         .route("/v1/subjects/{id}/records", get(subject_records))
+        .route("/v1/subjects/{id}/export", get(export_subject))
+        .route("/v1/export", get(export_tenant))
 }
 
 fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
@@ -373,4 +375,120 @@ pub(crate) async fn rectify(
         .rectify(&principal, id, correction.data)
         .await?;
     Ok((StatusCode::CREATED, Json(done)))
+}
+
+/// Streams NDJSON, one opened record per line, fetching one page at a time so that memory stays
+/// constant whatever the number of records.
+async fn export(
+    state: AppState,
+    principal: custodian_engine::Principal,
+    subject: Option<SubjectId>,
+    purpose: String,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    state
+        .engine
+        .start_export(&principal, subject, &purpose)
+        .await?;
+    struct Cursor {
+        after: Option<RecordId>,
+        done: bool,
+    }
+    let engine = state.engine.clone();
+    let stream = futures::stream::unfold(
+        Cursor {
+            after: None,
+            done: false,
+        },
+        move |cursor| {
+            let (engine, principal, purpose) = (engine.clone(), principal.clone(), purpose.clone());
+            async move {
+                if cursor.done {
+                    return None;
+                }
+                match engine
+                    .export_page(&principal, subject, &purpose, cursor.after)
+                    .await
+                {
+                    Ok((records, next)) => {
+                        let mut out = Vec::new();
+                        for r in &records {
+                            if serde_json::to_writer(&mut out, r).is_ok() {
+                                out.push(b'\n');
+                            }
+                        }
+                        Some((
+                            Ok::<_, std::io::Error>(Bytes::from(out)),
+                            Cursor {
+                                after: next,
+                                done: next.is_none(),
+                            },
+                        ))
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "an export stopped part way");
+                        Some((
+                            Err(std::io::Error::other(e.to_string())),
+                            Cursor {
+                                after: None,
+                                done: true,
+                            },
+                        ))
+                    }
+                }
+            }
+        },
+    );
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// Stream a subject's records as NDJSON in constant memory, for a stated purpose; each page is
+/// audited. Needs `records:read`.
+#[utoipa::path(
+    get,
+    path = "/v1/subjects/{id}/export",
+    tag = "records",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The subject"), PurposeQuery),
+    responses(
+        (status = 200, description = "One record per line", content_type = "application/x-ndjson"),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)
+    )
+)]
+pub(crate) async fn export_subject(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<String>,
+    q: Result<Query<PurposeQuery>, QueryRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    let q = query(q)?;
+    let subject: SubjectId = parse_id(&id, "subject")?;
+    export(state, principal, Some(subject), q.purpose).await
+}
+
+/// Stream all of the caller's records as NDJSON in constant memory, for a stated purpose; each
+/// page is audited. Needs `records:read`.
+#[utoipa::path(
+    get,
+    path = "/v1/export",
+    tag = "records",
+    security(("api_key" = [])),
+    params(PurposeQuery),
+    responses(
+        (status = 200, description = "One record per line", content_type = "application/x-ndjson"),
+        (status = 422, body = crate::error::ErrorBody)
+    )
+)]
+pub(crate) async fn export_tenant(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    q: Result<Query<PurposeQuery>, QueryRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    let q = query(q)?;
+    export(state, principal, None, q.purpose).await
 }

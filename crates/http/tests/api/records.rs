@@ -461,3 +461,84 @@ async fn a_rectified_record_reads_as_corrected_and_its_old_version_is_unreadable
     let raw = String::from_utf8_lossy(&app._db.raw_contents().await).to_lowercase();
     assert!(!raw.contains("wrong text") && !raw.contains("right text"));
 }
+
+#[tokio::test]
+async fn exports_stream_every_record_as_ndjson_page_by_page_and_only_the_tenants_own() {
+    let app = spawn_app().await;
+    let (tenant, key) = app.tenant_with_key("Acme", ALL).await;
+    let (_, other) = app.tenant_with_key("Globex", ALL).await;
+    // 2 300 records for one person: more than two export pages.
+    let batch: Vec<Value> = (0..2300)
+        .map(|i| sms("+31612345678", &format!("message {i}")))
+        .collect();
+    let stored: Value = post(&app, &key, &Value::Array(batch))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        post(&app, &other, &sms("+31687654321", "not yours"))
+            .await
+            .status(),
+        201
+    );
+    let subject = stored["records"][0]["subject"].as_str().unwrap();
+
+    let response = app
+        .get_as(
+            &key,
+            &format!("/v1/subjects/{subject}/export?purpose=transmission"),
+        )
+        .await;
+    assert_eq!(response.headers()["content-type"], "application/x-ndjson");
+    let body = response.text().await.unwrap();
+    let lines: Vec<Value> = body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2300);
+    assert!(lines.iter().all(|l| {
+        l["data"]["communication-content"]
+            .as_str()
+            .unwrap()
+            .starts_with("message ")
+    }));
+    let mut ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 2300, "no record twice");
+
+    let all = app
+        .get_as(&key, "/v1/export?purpose=fraud-prevention")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(all.lines().count(), 2300);
+    assert!(
+        !all.contains("not yours"),
+        "another tenant's records never appear"
+    );
+
+    let reads = app
+        .engine
+        .tenant_audit_events(tenant, 0, 1000)
+        .await
+        .unwrap();
+    let pages = reads
+        .iter()
+        .filter(|e| e.event.action == "records.read")
+        .count();
+    assert_eq!(pages, 6, "three audited pages per export");
+    let (_, _, field) = error_of(app.get_as(&key, "/v1/export?purpose=gossip").await, 422).await;
+    assert_eq!(field.as_deref(), Some("purpose"));
+    let (code, _, _) = error_of(
+        app.get_as(
+            &other,
+            &format!("/v1/subjects/{subject}/export?purpose=transmission"),
+        )
+        .await,
+        404,
+    )
+    .await;
+    assert_eq!(code, "not_found");
+}
