@@ -35,6 +35,20 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Back up the data and the key store, as two separate copies.
+    Backup {
+        /// The directory to write the copies to (created if missing).
+        #[arg(long)]
+        to: std::path::PathBuf,
+        /// Only the key store (for its own, short schedule).
+        #[arg(long, conflicts_with = "data_only")]
+        keys_only: bool,
+        /// Only the data.
+        #[arg(long)]
+        data_only: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Load generators: drive the engine with realistic traffic and measure it.
     #[command(subcommand)]
     Bench(BenchCommand),

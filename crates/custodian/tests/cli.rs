@@ -465,3 +465,49 @@ async fn the_demo_prints_where_to_look_and_keys_that_sign_in() {
     );
     stop(child);
 }
+
+#[tokio::test]
+async fn backup_writes_the_data_and_the_key_store_as_separate_copies() {
+    let db = TestDb::new().await;
+    assert!(
+        run_with(&db, &["tenant", "create", "--name", "Acme"])
+            .status
+            .success()
+    );
+    let target = db.dir.path().join("backups");
+    let to = target.display().to_string();
+    let out = run_with(&db, &["backup", "--to", &to]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let files: Vec<String> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.iter().any(|f| f.starts_with("keys-")), "{files:?}");
+    assert!(files.iter().any(|f| f.starts_with("data-")), "{files:?}");
+    let data = files.iter().find(|f| f.starts_with("data-")).unwrap();
+    let copy = std::fs::read(target.join(data)).unwrap();
+    assert!(
+        String::from_utf8_lossy(&copy).contains("Acme"),
+        "the data copy holds the tenant"
+    );
+    let keys = files.iter().find(|f| f.starts_with("keys-")).unwrap();
+    let copy = String::from_utf8_lossy(&std::fs::read(target.join(keys)).unwrap()).into_owned();
+    assert!(
+        copy.contains("subject_keys"),
+        "the key copy holds the key tables"
+    );
+    assert!(!copy.contains("Acme"), "the key copy holds no data");
+
+    let only_keys = db.dir.path().join("keys-only");
+    let out = run_with(
+        &db,
+        &[
+            "backup",
+            "--keys-only",
+            "--to",
+            &only_keys.display().to_string(),
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_dir(&only_keys).unwrap().count(), 1);
+}

@@ -1,6 +1,7 @@
 //! What each command does.
 
 mod admin;
+mod backup;
 mod bench;
 mod context;
 mod demo;
@@ -34,6 +35,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Command::Apikey(c) => admin::apikey(config.as_deref(), c).await,
                 Command::Audit(c) => admin::audit(config.as_deref(), c).await,
                 Command::Bench(c) => bench::run(config.as_deref(), c).await,
+                Command::Backup {
+                    to,
+                    keys_only,
+                    data_only,
+                    data,
+                } => backup::run(config.as_deref(), &data, &to, !data_only, !keys_only).await,
                 Command::Policy(_) | Command::Openapi | Command::Config(_) => {
                     unreachable!("handled above")
                 }
