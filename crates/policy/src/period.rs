@@ -172,9 +172,20 @@ mod tests {
         let month = Period::months(1);
         assert!(parse("P30D").unwrap() > month);
         assert!(parse("P28D").unwrap() < month);
-        assert!(
-            parse("P1Y").unwrap() == parse("P12M").unwrap()
-                || parse("P1Y").unwrap() > parse("P11M").unwrap()
+        assert!(parse("P1Y").unwrap() > parse("P11M").unwrap());
+    }
+
+    #[test]
+    fn a_year_ends_where_twelve_months_end() {
+        for start in [date(2023, 1, 31), date(2024, 2, 29), date(2023, 12, 31)] {
+            assert_eq!(
+                parse("P1Y").unwrap().end_from(start),
+                parse("P12M").unwrap().end_from(start)
+            );
+        }
+        assert_eq!(
+            parse("P1Y").unwrap().end_from(date(2024, 2, 29)),
+            Some(date(2025, 2, 28))
         );
     }
 

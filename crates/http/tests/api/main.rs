@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod helpers;
+mod isolation;
 mod operations;
 mod policy;
 mod records;
