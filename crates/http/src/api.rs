@@ -24,7 +24,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/audit/events", get(audit_events))
 }
 
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+/// A query string parsed, or a 400 that says what is wrong with it.
+pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(v)| v).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,

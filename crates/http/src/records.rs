@@ -13,6 +13,7 @@ use custodian_engine::records::{IngestRecord, IngestResult, OpenRecord};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::query;
 use crate::auth::Auth;
 use crate::{ApiError, AppState};
 
@@ -44,16 +45,6 @@ fn body(b: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
         } else {
             ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text())
         }
-    })
-}
-
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
-    q.map(|Query(v)| v).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            format!("the query string is not valid: {}", e.body_text()),
-        )
     })
 }
 
