@@ -24,6 +24,21 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/audit/events", get(audit_events))
 }
 
+/// A page size: 100 unless given, and 1 to 1000.
+pub(crate) fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    let limit = limit.unwrap_or(100);
+    if (1..=1000).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            "limit must be between 1 and 1000",
+        )
+        .field("limit"))
+    }
+}
+
 /// A query string parsed, or a 400 that says what is wrong with it.
 pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(v)| v).map_err(|e| {
@@ -267,15 +282,7 @@ pub(crate) async fn audit_events(
 ) -> Result<Response, ApiError> {
     principal.require(Scope::AuditRead)?;
     let q = query(q)?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
-            "limit must be between 1 and 1000",
-        )
-        .field("limit"));
-    }
+    let limit = page_limit(q.limit)?;
     let events = state
         .engine
         .tenant_audit_events(principal.tenant, q.after.unwrap_or(0).max(0), limit)

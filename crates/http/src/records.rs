@@ -13,7 +13,7 @@ use custodian_engine::records::{IngestRecord, IngestResult, OpenRecord};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::query;
+use crate::api::{page_limit, query};
 use crate::auth::Auth;
 use crate::{ApiError, AppState};
 
@@ -259,15 +259,7 @@ pub(crate) async fn subject_records(
 ) -> Result<Json<Page>, ApiError> {
     let q = query(q)?;
     let subject: SubjectId = parse_id(&id, "subject")?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
-            "limit must be between 1 and 1000",
-        )
-        .field("limit"));
-    }
+    let limit = page_limit(q.limit)?;
     let after = match q.after.as_deref() {
         Some(a) => Some(a.parse::<RecordId>().map_err(|_| {
             ApiError::new(
