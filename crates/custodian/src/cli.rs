@@ -237,6 +237,17 @@ pub enum BenchCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Stream a tenant's whole record set through the export path and report memory.
+    Export {
+        /// How many records to load and then export.
+        #[arg(long, default_value_t = 100_000)]
+        records: usize,
+        /// Export this tenant's records as they are, loading nothing (measures a fresh process).
+        #[arg(long)]
+        tenant: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Find a subject by phone number and open all its records, among many.
     Lookup {
         /// How many records to load first.

@@ -49,6 +49,14 @@ pub async fn run(config: Option<&Path>, command: BenchCommand) -> anyhow::Result
             let ctx = context::open(config, &data).await?;
             ingest(&ctx.engine, records, batch, subjects).await?;
         }
+        BenchCommand::Export {
+            records,
+            tenant,
+            data,
+        } => {
+            let ctx = context::open(config, &data).await?;
+            export(&ctx.engine, records, tenant.as_deref()).await?;
+        }
         BenchCommand::Lookup {
             records,
             subjects,
@@ -232,5 +240,103 @@ async fn lookup(
         found.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
         opened as f64 / lookups.max(1) as f64
     );
+    Ok(())
+}
+
+/// Peak resident memory since the last reset, in MiB (Linux).
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Resident memory now, in MiB (Linux).
+fn rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Resets the peak-memory mark so the next phase is measured alone (Linux).
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+async fn export(engine: &Engine, total: usize, tenant: Option<&str>) -> anyhow::Result<()> {
+    use std::io::Write;
+    let principal = match tenant {
+        Some(id) => {
+            let id = id
+                .parse()
+                .with_context(|| format!("`{id}` is not a tenant id"))?;
+            let scopes = vec![Scope::RecordsRead.as_str().to_string()];
+            let key = engine
+                .create_api_key(&Actor::System, id, "bench-export", &scopes)
+                .await?;
+            engine.authenticate(&key.token).await?
+        }
+        None => bench_principal(engine).await?,
+    };
+    let total = if tenant.is_some() { 0 } else { total };
+    let mut rng = StdRng::seed_from_u64(13);
+    let persons = people((total / 10).max(1), &mut rng);
+    println!(
+        "bench export: {total} records loaded first, database {}",
+        engine.store().backend()
+    );
+    let t = Instant::now();
+    let mut done = 0;
+    while done < total {
+        let n = 5_000.min(total - done);
+        let records: Vec<IngestRecord> = (done..done + n)
+            .map(|i| record(i, &persons[i % persons.len()], &mut rng))
+            .collect();
+        engine.ingest(&principal, records, None, b"").await?;
+        done += n;
+    }
+    println!(
+        "  loaded in {:.1} s (peak RSS while loading {:.0} MiB)",
+        t.elapsed().as_secs_f64(),
+        peak_rss_mib().unwrap_or(-1.0)
+    );
+    let reset = reset_peak_rss();
+    let start_rss = rss_mib().unwrap_or(-1.0);
+    // The export path of `GET /v1/export`: pages of opened records written as NDJSON.
+    let t = Instant::now();
+    let mut sink = std::io::sink();
+    let (mut after, mut lines, mut bytes) = (None, 0usize, 0usize);
+    loop {
+        let (page, next) = engine
+            .export_page(&principal, None, "transmission", after)
+            .await?;
+        for r in &page {
+            let line = serde_json::to_vec(r)?;
+            bytes += line.len() + 1;
+            sink.write_all(&line)?;
+            lines += 1;
+        }
+        match next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    let took = t.elapsed();
+    println!(
+        "  exported {lines} records ({:.0} MB of NDJSON) in {:.1} s: {:.0} records/s",
+        bytes as f64 / 1e6,
+        took.as_secs_f64(),
+        lines as f64 / took.as_secs_f64(),
+    );
+    if reset {
+        let peak = peak_rss_mib().unwrap_or(-1.0);
+        println!(
+            "  memory: {start_rss:.0} MiB resident when the export began, peak {peak:.0} MiB during it: {:.0} MiB of growth",
+            peak - start_rss
+        );
+    } else {
+        println!("  memory: unknown (no /proc/self/clear_refs on this system)");
+    }
     Ok(())
 }
