@@ -1203,3 +1203,41 @@ impl Engine {
         Ok((self.open_rows(principal, purpose, rows).await?, cursor))
     }
 }
+
+impl Engine {
+    /// Restricts (or, with `false`, lifts the restriction of) processing of a subject's data:
+    /// the records stay stored, but every processing read and export leaves them out.
+    pub async fn restrict(
+        &self,
+        principal: &Principal,
+        subject: SubjectId,
+        restricted: bool,
+    ) -> Result<(), EngineError> {
+        principal.require(Scope::RecordsWrite)?;
+        let now = self.clock.now();
+        let audit = NewAuditEvent {
+            at: now,
+            actor: principal.actor().to_string(),
+            action: if restricted {
+                "subject.restrict"
+            } else {
+                "subject.unrestrict"
+            }
+            .into(),
+            tenant: Some(principal.tenant),
+            targets: vec![subject.to_string()],
+            purpose: None,
+            outcome: Outcome::Success,
+            detail: None,
+        };
+        let found = self
+            .store
+            .set_restriction(principal.tenant, subject, restricted.then_some(now), &audit)
+            .await?;
+        if found {
+            Ok(())
+        } else {
+            Err(EngineError::NotFound { kind: "subject" })
+        }
+    }
+}

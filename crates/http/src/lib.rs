@@ -80,6 +80,8 @@ impl AppState {
         records::rectify,
         records::export_subject,
         records::export_tenant,
+        records::restrict,
+        records::unrestrict,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification)),
     modifiers(&BearerAuth),

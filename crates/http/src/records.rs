@@ -31,6 +31,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/subjects/lookup", post(lookup))
         .route("/v1/subjects/{id}/records", get(subject_records))
         .route("/v1/subjects/{id}/export", get(export_subject))
+        .route(
+            "/v1/subjects/{id}/restriction",
+            axum::routing::put(restrict).delete(unrestrict),
+        )
         .route("/v1/export", get(export_tenant))
 }
 
@@ -474,4 +478,43 @@ pub(crate) async fn export_tenant(
 ) -> Result<axum::response::Response, ApiError> {
     let q = query(q)?;
     export(state, principal, None, q.purpose).await
+}
+
+/// Restrict processing of a subject's data: its records stay stored but every processing read
+/// and export leaves them out until the restriction is lifted. Needs `records:write`.
+#[utoipa::path(
+    put,
+    path = "/v1/subjects/{id}/restriction",
+    tag = "records",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The subject")),
+    responses((status = 204, description = "Restricted"), (status = 404, body = crate::error::ErrorBody))
+)]
+pub(crate) async fn restrict(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let subject: SubjectId = parse_id(&id, "subject")?;
+    state.engine.restrict(&principal, subject, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Lift a subject's restriction. Needs `records:write`.
+#[utoipa::path(
+    delete,
+    path = "/v1/subjects/{id}/restriction",
+    tag = "records",
+    security(("api_key" = [])),
+    params(("id" = String, Path, description = "The subject")),
+    responses((status = 204, description = "Restriction lifted"), (status = 404, body = crate::error::ErrorBody))
+)]
+pub(crate) async fn unrestrict(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let subject: SubjectId = parse_id(&id, "subject")?;
+    state.engine.restrict(&principal, subject, false).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

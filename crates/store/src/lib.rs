@@ -184,6 +184,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// A subject of a tenant.
     async fn subject(&self, tenant: TenantId, id: SubjectId) -> Result<Option<SubjectRow>>;
 
+    /// Restricts processing of a subject's data (`Some(since)`) or lifts it (`None`), with its
+    /// audit event; `false` if the tenant has no such subject (and then nothing is written).
+    async fn set_restriction(
+        &self,
+        tenant: TenantId,
+        id: SubjectId,
+        since: Option<Timestamp>,
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
+
     /// Stores an ingest in one transaction: new subjects, identifier links, records, the
     /// idempotency key and the audit event. Fails with [`StoreError::Conflict`] (and stores
     /// nothing) if an identifier was meanwhile linked to another subject.

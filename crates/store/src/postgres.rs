@@ -546,6 +546,29 @@ impl Store for PgStore {
         .transpose()
     }
 
+    async fn set_restriction(
+        &self,
+        tenant: TenantId,
+        id: SubjectId,
+        since: Option<Timestamp>,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let changed = tx
+            .execute(
+                "UPDATE subjects SET restricted_at_us = $1 WHERE id = $2 AND tenant_id = $3",
+                &[&since.map(micros), &id.as_uuid(), &tenant.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+        if changed == 1 {
+            append(&tx, &self.chain_key, audit).await?;
+        }
+        tx.commit().await.map_err(pg_err)?;
+        Ok(changed == 1)
+    }
+
     async fn store_batch(&self, batch: &RecordBatch) -> Result<AuditEvent> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg_err)?;

@@ -688,6 +688,29 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn set_restriction(
+        &self,
+        tenant: TenantId,
+        id: SubjectId,
+        since: Option<Timestamp>,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        let audit = audit.clone();
+        self.write(move |tx, key| {
+            let changed = tx
+                .execute(
+                    "UPDATE subjects SET restricted_at_us = ?1 WHERE id = ?2 AND tenant_id = ?3",
+                    params![since.map(micros), id.as_uuid(), tenant.as_uuid()],
+                )
+                .map_err(db_err)?;
+            if changed == 1 {
+                append(tx, key, &audit)?;
+            }
+            Ok(changed == 1)
+        })
+        .await
+    }
+
     async fn store_batch(&self, batch: &RecordBatch) -> Result<AuditEvent> {
         let batch = batch.clone();
         self.write(move |tx, key| store_batch(tx, key, &batch))

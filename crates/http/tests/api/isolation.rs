@@ -61,6 +61,8 @@ async fn every_endpoint_with_an_id_answers_another_tenants_id_like_a_missing_one
                         .client
                         .get(app.url(&format!("{url}?purpose=transmission"))),
                     "post" => app.client.post(app.url(&url)).json(&json!({ "data": {} })),
+                    "put" => app.client.put(app.url(&url)),
+                    "delete" => app.client.delete(app.url(&url)),
                     other => panic!("add {other} to the isolation matrix"),
                 };
                 request.bearer_auth(&intruder).send()

@@ -542,3 +542,80 @@ async fn exports_stream_every_record_as_ndjson_page_by_page_and_only_the_tenants
     .await;
     assert_eq!(code, "not_found");
 }
+
+#[tokio::test]
+async fn a_restricted_subject_keeps_its_records_but_leaves_every_processing_read() {
+    let app = spawn_app().await;
+    let (tenant, key) = app.tenant_with_key("Acme", ALL).await;
+    let stored: Value = post(&app, &key, &sms("+31612345678", "kept"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let subject = stored["records"][0]["subject"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let record = stored["records"][0]["id"].as_str().unwrap().to_string();
+    let set = |method: reqwest::Method| {
+        app.client
+            .request(
+                method,
+                app.url(&format!("/v1/subjects/{subject}/restriction")),
+            )
+            .bearer_auth(&key)
+            .send()
+    };
+    assert_eq!(set(reqwest::Method::PUT).await.unwrap().status(), 204);
+
+    let page: Value = app
+        .get_as(
+            &key,
+            &format!("/v1/subjects/{subject}/records?purpose=transmission"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["records"], json!([]), "no processing read returns it");
+    let (code, _, _) = error_of(
+        app.get_as(&key, &format!("/v1/records/{record}?purpose=transmission"))
+            .await,
+        404,
+    )
+    .await;
+    assert_eq!(code, "not_found");
+    let export = app
+        .get_as(&key, "/v1/export?purpose=transmission")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(export.is_empty(), "the export leaves it out");
+
+    assert_eq!(set(reqwest::Method::DELETE).await.unwrap().status(), 204);
+    let page: Value = app
+        .get_as(
+            &key,
+            &format!("/v1/subjects/{subject}/records?purpose=transmission"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        page["records"][0]["data"]["communication-content"], "kept",
+        "stored all along"
+    );
+    let events = app
+        .engine
+        .tenant_audit_events(tenant, 0, 100)
+        .await
+        .unwrap();
+    assert!(events.iter().any(|e| e.event.action == "subject.restrict"));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.event.action == "subject.unrestrict")
+    );
+}
