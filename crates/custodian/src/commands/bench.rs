@@ -30,6 +30,26 @@ async fn bench_principal(engine: &Engine) -> anyhow::Result<Principal> {
     Ok(engine.authenticate(&key.token).await?)
 }
 
+/// Ingests `total` generated records in batches of 5 000, through the real pipeline.
+async fn load(
+    engine: &Engine,
+    principal: &Principal,
+    total: usize,
+    persons: &[super::traffic::Person],
+    rng: &mut StdRng,
+) -> anyhow::Result<()> {
+    let mut done = 0;
+    while done < total {
+        let n = 5_000.min(total - done);
+        let records: Vec<IngestRecord> = (done..done + n)
+            .map(|i| record(i, &persons[i % persons.len()], rng))
+            .collect();
+        engine.ingest(principal, records, None, b"").await?;
+        done += n;
+    }
+    Ok(())
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -208,15 +228,7 @@ async fn lookup(
         engine.store().backend()
     );
     let t = Instant::now();
-    let mut done = 0;
-    while done < total {
-        let n = 5_000.min(total - done);
-        let records: Vec<IngestRecord> = (done..done + n)
-            .map(|i| record(i, &persons[i % persons.len()], &mut rng))
-            .collect();
-        engine.ingest(&principal, records, None, b"").await?;
-        done += n;
-    }
+    load(engine, &principal, total, &persons, &mut rng).await?;
     println!("  loaded in {:.1} s", t.elapsed().as_secs_f64());
     let mut found = Vec::with_capacity(lookups);
     let mut opened = 0usize;
@@ -287,15 +299,7 @@ async fn export(engine: &Engine, total: usize, tenant: Option<&str>) -> anyhow::
         engine.store().backend()
     );
     let t = Instant::now();
-    let mut done = 0;
-    while done < total {
-        let n = 5_000.min(total - done);
-        let records: Vec<IngestRecord> = (done..done + n)
-            .map(|i| record(i, &persons[i % persons.len()], &mut rng))
-            .collect();
-        engine.ingest(&principal, records, None, b"").await?;
-        done += n;
-    }
+    load(engine, &principal, total, &persons, &mut rng).await?;
     println!(
         "  loaded in {:.1} s (peak RSS while loading {:.0} MiB)",
         t.elapsed().as_secs_f64(),
