@@ -35,6 +35,9 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The key store: replay the erasure log after a restore, or show how far it is applied.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Back up the data and the key store, as two separate copies.
     Backup {
         /// The directory to write the copies to (created if missing).
@@ -220,6 +223,22 @@ pub enum AuditCommand {
     },
 }
 
+/// `custodian keys …`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Destroy again every key the erasure log records as destroyed since the key store last
+    /// applied it: run after restoring a key-store backup (`serve` also does this at start).
+    Replay {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Show how far the key store has applied the erasure log.
+    Status {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
 /// `custodian bench …`
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
@@ -234,6 +253,9 @@ pub enum BenchCommand {
         /// How many distinct people (default: a tenth of the records).
         #[arg(long)]
         subjects: Option<usize>,
+        /// How many clients send batches at the same time.
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -259,6 +281,10 @@ pub enum BenchCommand {
         /// How many lookups to time.
         #[arg(long, default_value_t = 1_000)]
         lookups: usize,
+        /// Look up in this tenant's records as they are (loaded by an earlier run with the same
+        /// `--subjects`), loading nothing.
+        #[arg(long)]
+        tenant: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },

@@ -511,3 +511,131 @@ async fn backup_writes_the_data_and_the_key_store_as_separate_copies() {
     assert!(out.status.success());
     assert_eq!(std::fs::read_dir(&only_keys).unwrap().count(), 1);
 }
+
+/// The engine over the CLI's database, in this process, with the CLI's master key.
+async fn engine_of(db: &TestDb) -> custodian_engine::Engine {
+    use std::sync::Arc;
+    let master = custodian_vault::MasterKey::load(&db.dir.path().join("master.key")).unwrap();
+    let (policy, report) = custodian_policy::load(&repo().join("policies/messagebird"));
+    let policy = policy.unwrap_or_else(|| panic!("{}", report.render(false)));
+    let store = custodian_store::open(&db.location, custodian_engine::chain_key(&master))
+        .await
+        .unwrap();
+    let keys = custodian_store::open_keys(&db.location).await.unwrap();
+    custodian_engine::Engine::new(
+        store,
+        keys,
+        Arc::new(policy),
+        Arc::new(custodian_core::SystemClock),
+        Arc::new(master),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn keys_replay_destroys_again_what_a_restored_key_store_brought_back() {
+    use custodian_engine::{Actor, DestroyReason, records::IngestRecord};
+    use custodian_policy::model::KeyScope;
+
+    let db = TestDb::new().await;
+    let created = run_with(&db, &["tenant", "create", "--name", "Acme"]);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let tenant: custodian_core::TenantId = text(&created.stdout).trim().parse().unwrap();
+
+    // A person's record, a copy of the key store, then the person's erasure.
+    let engine = engine_of(&db).await;
+    let token = engine
+        .create_api_key(&Actor::Cli, tenant, "test", &["records:write".into()])
+        .await
+        .unwrap()
+        .token;
+    let principal = engine.authenticate(&token).await.unwrap();
+    let record: IngestRecord = serde_json::from_value(serde_json::json!({
+        "product": "sms",
+        "purpose": "transmission",
+        "legal_basis": "contract",
+        "identifiers": { "phone": "+31612345678" },
+        "data": { "communication-content": "Your code is 4921" }
+    }))
+    .unwrap();
+    let subject = engine
+        .ingest(&principal, vec![record], None, b"")
+        .await
+        .unwrap()
+        .records[0]
+        .subject;
+    let copy = db.copy_keys().await;
+    let erased = engine
+        .destroy_subject_keys(
+            &Actor::Cli,
+            tenant,
+            &[subject],
+            &[KeyScope::Erasable, KeyScope::Legal],
+            DestroyReason::Erasure,
+        )
+        .await
+        .unwrap();
+    assert_eq!((erased.logged, erased.destroyed), (2, 1));
+    drop(engine);
+
+    // The restored copy holds the erased key again.
+    db.restore_keys(&copy).await;
+    let status = run_with(&db, &["keys", "status"]);
+    assert!(status.status.success(), "{}", text(&status.stderr));
+    let stdout = text(&status.stdout);
+    assert!(
+        stdout.contains("erasure log: 2 entries; the key store has applied it through #0"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 entries to replay"), "{stdout}");
+
+    let replay = run_with(&db, &["keys", "replay"]);
+    assert!(replay.status.success(), "{}", text(&replay.stderr));
+    assert_eq!(
+        text(&replay.stdout).trim(),
+        "replayed 2 erasure-log entries (#1 to #2): 1 key they name was present and is \
+         destroyed now; the key store has applied the log through #2"
+    );
+    let engine = engine_of(&db).await;
+    assert!(
+        engine
+            .keys()
+            .subject_keys(tenant, &[subject])
+            .await
+            .unwrap()
+            .is_empty(),
+        "the erased key is gone again"
+    );
+    drop(engine);
+    let again = run_with(&db, &["keys", "replay"]);
+    assert_eq!(
+        text(&again.stdout).trim(),
+        "nothing to replay: the key store has applied the whole erasure log (through #2)"
+    );
+
+    // Restored once more, the server replays before it serves.
+    db.restore_keys(&copy).await;
+    let mut args: Vec<String> = vec!["serve".into(), "--listen".into(), "127.0.0.1:0".into()];
+    args.extend(data_args(&db));
+    let (child, mut stdout) = spawn(&args);
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.contains("serving"), "{line}");
+    let status = run_with(&db, &["keys", "status"]);
+    assert!(
+        text(&status.stdout).contains("nothing to replay"),
+        "{}",
+        text(&status.stdout)
+    );
+    stop(child);
+    let engine = engine_of(&db).await;
+    assert!(
+        engine
+            .keys()
+            .subject_keys(tenant, &[subject])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -11,6 +11,14 @@ pub enum EngineError {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// A nested input field is not acceptable (e.g. `data.traffic-data.duration_s`).
+    #[error("{message}")]
+    InvalidField {
+        /// The offending field's path.
+        field: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// One record of a batch is not acceptable; the whole batch is refused.
     #[error("record {index}: {message}")]
     InvalidRecord {
@@ -34,6 +42,9 @@ pub enum EngineError {
     /// The request conflicts with stored state.
     #[error("{0}")]
     Conflict(String),
+    /// A concurrent write got there first; the engine prepares the write again.
+    #[error("{0}")]
+    Raced(String),
     /// No valid credentials.
     #[error("{0}")]
     Unauthenticated(&'static str),
@@ -59,6 +70,7 @@ impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(m) => EngineError::Conflict(m),
+            StoreError::Raced(m) => EngineError::Raced(m),
             StoreError::Unavailable(m) => EngineError::Unavailable(m),
             other => EngineError::Store(other),
         }

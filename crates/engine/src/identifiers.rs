@@ -26,6 +26,12 @@ impl PhoneE164 {
                 "a phone number needs 1 to 64 characters".into(),
             ));
         }
+        // A number already written in E.164 that was found valid before is valid again: skip
+        // the metadata matching, the costliest step of an ingest.
+        let canonical = is_canonical_e164(text);
+        if canonical && known_valid::contains(text) {
+            return Ok(Self(text.to_string()));
+        }
         let region = match default_region {
             Some(r) => Some(
                 phonenumber::country::Id::from_str(&r.to_ascii_uppercase()).map_err(|_| {
@@ -49,14 +55,55 @@ impl PhoneE164 {
                 "`{text}` is not a valid phone number for its country"
             )));
         }
-        Ok(Self(
-            number.format().mode(phonenumber::Mode::E164).to_string(),
-        ))
+        let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+        if canonical && e164 == text {
+            known_valid::insert(text);
+        }
+        Ok(Self(e164))
     }
 
     /// The E.164 text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// `+` and 7 to 15 digits, the first not 0: how E.164 writes a number.
+fn is_canonical_e164(text: &str) -> bool {
+    let Some(digits) = text.strip_prefix('+') else {
+        return false;
+    };
+    (7..=15).contains(&digits.len())
+        && !digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// E.164 numbers found valid by the full check, remembered only as 64-bit SipHash values under
+/// a random key that lives in this process's memory and nowhere else: no number is kept, and
+/// the values say nothing about a number without the key. Bounded; emptied when full.
+mod known_valid {
+    use std::collections::HashSet;
+    use std::hash::{BuildHasher, RandomState};
+    use std::sync::{LazyLock, RwLock};
+
+    const CAPACITY: usize = 1 << 20;
+
+    static KEY: LazyLock<RandomState> = LazyLock::new(RandomState::new);
+    static SEEN: LazyLock<RwLock<HashSet<u64>>> = LazyLock::new(Default::default);
+
+    pub(super) fn contains(e164: &str) -> bool {
+        let h = KEY.hash_one(e164);
+        SEEN.read().map(|s| s.contains(&h)).unwrap_or(false)
+    }
+
+    pub(super) fn insert(e164: &str) {
+        let h = KEY.hash_one(e164);
+        if let Ok(mut s) = SEEN.write() {
+            if s.len() >= CAPACITY {
+                s.clear();
+            }
+            s.insert(h);
+        }
     }
 }
 
@@ -267,6 +314,32 @@ fn opaque(value: &str) -> Result<String, IdentifierError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_validity_memo_never_admits_an_unchecked_number() {
+        // Valid, then remembered: the second parse takes the short path, same answer.
+        for _ in 0..2 {
+            assert_eq!(
+                PhoneE164::parse("+31612345679", None).unwrap().as_str(),
+                "+31612345679"
+            );
+        }
+        // Canonical-looking but invalid numbers are refused every time, before and after.
+        for _ in 0..2 {
+            assert!(PhoneE164::parse("+3161234567", None).is_err());
+            assert!(PhoneE164::parse("+999123456789", None).is_err());
+        }
+        assert!(is_canonical_e164("+31612345678"));
+        for not in [
+            "31612345678",
+            "+0612345678",
+            "+31 612345678",
+            "+123456",
+            "+1234567890123456",
+        ] {
+            assert!(!is_canonical_e164(not), "{not}");
+        }
+    }
 
     #[test]
     fn phone_numbers_in_any_common_form_become_e164() {

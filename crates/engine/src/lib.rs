@@ -1,5 +1,6 @@
-//! Custodian's domain services: tenants, API keys and the audit log, as pure logic over the
-//! [`custodian_store::Store`] trait, a [`custodian_core::Clock`] and the loaded policy.
+//! Custodian's domain services: tenants, API keys, records, crypto-erasure and the audit log,
+//! as pure logic over the [`custodian_store::Store`] trait, a [`custodian_core::Clock`] and the
+//! loaded policy.
 //!
 //! Services never see HTTP or SQL. Every change they make is written with its audit event;
 //! an audit write that fails fails the change. Errors are [`EngineError`], mapped to HTTP in
@@ -8,8 +9,10 @@
 
 mod apikeys;
 mod audit;
+pub mod erasure;
 mod error;
 pub mod identifiers;
+pub mod payload;
 pub mod records;
 mod tenants;
 
@@ -22,6 +25,7 @@ use custodian_vault::{MasterKey, SymmetricKey};
 
 pub use apikeys::{Actor, CreatedApiKey, Principal, Scope};
 pub use audit::{AuditReport, ChainVerdict};
+pub use erasure::{DestroyReason, Destroyed, ErasureLogStatus, Replayed};
 pub use error::EngineError;
 
 /// The services, sharing one store, policy, clock and master key.
@@ -68,6 +72,11 @@ impl Engine {
     /// The store.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// The key store.
+    pub fn keys(&self) -> &Arc<dyn KeyStore> {
+        &self.keys
     }
 
     /// The policy.

@@ -389,6 +389,25 @@ impl Engine {
                 ));
             }
         }
+        // Every value takes the shape its category (or the product) declares; phone numbers,
+        // e-mail and IP addresses are normalised in place through the batch's identifier cache.
+        let mut input = input;
+        crate::payload::validate(
+            v,
+            product,
+            &mut input.data,
+            &mut |kind: &str, value: &str| {
+                let key = (kind.to_string(), value.to_string());
+                if let Some(id) = parsed.get(&key) {
+                    return Ok(id.normalised());
+                }
+                let id = Identifier::parse(kind, value, region).map_err(|e| e.0)?;
+                let normalised = id.normalised();
+                parsed.insert(key, id);
+                Ok(normalised)
+            },
+        )
+        .map_err(|e| invalid(index, &e.field, e.message))?;
         let plaintext =
             serde_json::to_vec(&input.data).map_err(|e| invalid(index, "data", e.to_string()))?;
         if plaintext.len() > MAX_PAYLOAD {
@@ -548,7 +567,7 @@ impl Engine {
             .await
             .map_err(|e| EngineError::Unavailable(format!("an ingest worker failed: {e}")))??;
 
-        // Find or create each record's subject through the blind indexes of its identifiers.
+        // The blind index of every identifier, computed once for all attempts.
         let blind = BlindIndexKey::for_tenant(&self.master, tenant_id.as_uuid().as_bytes());
         let indexed: Vec<Vec<(Vec<u8>, &'static str)>> = prepared
             .iter()
@@ -564,6 +583,44 @@ impl Engine {
                     .collect()
             })
             .collect();
+        let prepared = std::sync::Arc::new(prepared);
+        // Two batches naming the same new person at the same time both file a new subject; the
+        // store keeps the first and refuses the second, which then finds that subject and seals
+        // again. Nothing of a refused attempt is stored.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self
+                .seal_and_store(
+                    principal,
+                    &prepared,
+                    &indexed,
+                    now,
+                    idempotency_key,
+                    &request_hash,
+                )
+                .await
+            {
+                Err(EngineError::Raced(_)) if attempt < 4 => continue,
+                Err(EngineError::Raced(message)) => return Err(EngineError::Conflict(message)),
+                other => return other,
+            }
+        }
+    }
+
+    /// Files each prepared record under its subject (found or created through the blind
+    /// indexes), seals it under its subject and bucket keys and stores the batch in one
+    /// transaction.
+    async fn seal_and_store(
+        &self,
+        principal: &Principal,
+        prepared: &std::sync::Arc<Vec<Prepared>>,
+        indexed: &[Vec<(Vec<u8>, &'static str)>],
+        now: Timestamp,
+        idempotency_key: Option<&str>,
+        request_hash: &[u8],
+    ) -> Result<IngestResult, EngineError> {
+        let tenant_id = principal.tenant;
         let all: Vec<Vec<u8>> = indexed
             .iter()
             .flatten()
@@ -580,7 +637,7 @@ impl Engine {
         let mut new_subjects = Vec::new();
         let mut links = Vec::new();
         let mut subjects = Vec::with_capacity(prepared.len());
-        for ids in &indexed {
+        for ids in indexed {
             let subject = match ids.iter().find_map(|(i, _)| known.get(i)) {
                 Some(s) => *s,
                 None => {
@@ -604,10 +661,13 @@ impl Engine {
             }
             subjects.push(subject);
         }
+        // One order for every writer, so that concurrent batches never wait on each other in a
+        // cycle.
+        links.sort_by(|a, b| a.blind_index.cmp(&b.blind_index));
 
         // Keys: one per subject and scope, one per bucket; created when missing.
         let subject_keys = self
-            .subject_keys(tenant_id, &prepared, &subjects, now)
+            .subject_keys(tenant_id, prepared, &subjects, now)
             .await?;
         let bucket_keys = self
             .bucket_keys(
@@ -617,10 +677,11 @@ impl Engine {
             )
             .await?;
 
+        let batch_prepared = prepared.clone();
         let (rows, result) = tokio::task::spawn_blocking(
             move || -> Result<(Vec<RecordRow>, Vec<IngestedRecord>), EngineError> {
-                let sealed: Vec<(RecordRow, IngestedRecord)> = prepared
-                    .into_par_iter()
+                let sealed: Vec<(RecordRow, IngestedRecord)> = batch_prepared
+                    .par_iter()
                     .zip(subjects)
                     .map(|(p, subject)| {
                         let missing = || {
@@ -646,17 +707,17 @@ impl Engine {
                             id: p.id,
                             tenant: tenant_id,
                             subject,
-                            product: p.input.product,
-                            categories: p.categories,
-                            purpose: p.input.purpose,
-                            legal_basis: p.input.legal_basis,
-                            source: p.source,
-                            role: p.role,
-                            country: p.input.country.map(|c| c.to_ascii_uppercase()),
+                            product: p.input.product.clone(),
+                            categories: p.categories.clone(),
+                            purpose: p.input.purpose.clone(),
+                            legal_basis: p.input.legal_basis.clone(),
+                            source: p.source.clone(),
+                            role: p.role.to_string(),
+                            country: p.input.country.as_ref().map(|c| c.to_ascii_uppercase()),
                             occurred_at: p.occurred_at,
                             ingested_at: now,
-                            retention_rule: p.rule,
-                            bucket: p.bucket,
+                            retention_rule: p.rule.clone(),
+                            bucket: p.bucket.clone(),
                             key_scope: p.scope.to_string(),
                             expires_at: p.expires_at,
                             version: 1,
@@ -693,11 +754,11 @@ impl Engine {
             records: rows,
             idempotency: idempotency_key.map(|key| IdempotencyEntry {
                 key: key.to_string(),
-                request_hash,
+                request_hash: request_hash.to_vec(),
                 response,
             }),
         };
-        self.store.store_batch(&batch).await?;
+        self.store.store_batch(batch).await?;
         Ok(result)
     }
 
@@ -721,10 +782,16 @@ impl Engine {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let mut rows = self.keys.subject_keys(tenant, &ids).await?;
+        let mut stored: HashMap<(SubjectId, String), Vec<u8>> = self
+            .keys
+            .subject_keys(tenant, &ids)
+            .await?
+            .into_iter()
+            .map(|r| ((r.subject, r.scope), r.wrapped))
+            .collect();
         let missing: Vec<SubjectKeyRow> = needed
             .iter()
-            .filter(|(s, scope)| !rows.iter().any(|r| r.subject == *s && r.scope == *scope))
+            .filter(|(s, scope)| !stored.contains_key(&(*s, scope.to_string())))
             .map(|(s, scope)| SubjectKeyRow {
                 subject: *s,
                 scope: scope.to_string(),
@@ -736,29 +803,28 @@ impl Engine {
             })
             .collect();
         if !missing.is_empty() {
+            // Another writer may have created some meanwhile: the store answers with the keys
+            // that won, which replace ours.
             let created = self.keys.create_subject_keys(tenant, &missing, now).await?;
-            rows.retain(|r| {
-                !created
-                    .iter()
-                    .any(|c| c.subject == r.subject && c.scope == r.scope)
-            });
-            rows.extend(created);
+            stored.extend(
+                created
+                    .into_iter()
+                    .map(|r| ((r.subject, r.scope), r.wrapped)),
+            );
         }
-        let mut out = HashMap::new();
-        for (s, scope) in needed {
-            let row = rows
-                .iter()
-                .find(|r| r.subject == s && r.scope == scope)
-                .ok_or_else(|| {
+        needed
+            .into_par_iter()
+            .map(|(s, scope)| {
+                let wrapped = stored.get(&(s, scope.to_string())).ok_or_else(|| {
                     EngineError::Unavailable("a subject key could not be stored".into())
                 })?;
-            let key = unwrap_key(&self.kek, &row.wrapped, &subject_key_aad(tenant, s, scope))
-                .map_err(|e| {
-                    EngineError::Unavailable(format!("a subject key does not open: {e}"))
-                })?;
-            out.insert((s, scope), key);
-        }
-        Ok(out)
+                let key = unwrap_key(&self.kek, wrapped, &subject_key_aad(tenant, s, scope))
+                    .map_err(|e| {
+                        EngineError::Unavailable(format!("a subject key does not open: {e}"))
+                    })?;
+                Ok(((s, scope), key))
+            })
+            .collect()
     }
 
     /// The unwrapped keys of buckets, created when missing.
@@ -1028,7 +1094,7 @@ impl Engine {
         &self,
         principal: &Principal,
         id: RecordId,
-        data: serde_json::Map<String, serde_json::Value>,
+        mut data: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Rectified, EngineError> {
         principal.require(Scope::RecordsWrite)?;
         let tenant = principal.tenant;
@@ -1053,6 +1119,29 @@ impl Engine {
                 });
             }
         }
+        // The corrected data takes the same shapes as data at ingest.
+        let v = self.policy_version()?;
+        let product = v
+            .product
+            .iter()
+            .find(|p| p.id.as_str() == old.product)
+            .ok_or_else(|| EngineError::Invalid {
+                field: "data",
+                message: format!(
+                    "product `{}` is no longer in the policy in force; its records cannot be rectified",
+                    old.product
+                ),
+            })?;
+        let region = self.tenant(tenant).await?.default_region;
+        crate::payload::validate(v, product, &mut data, &mut |kind: &str, value: &str| {
+            Identifier::parse(kind, value, region.as_deref())
+                .map(|id| id.normalised())
+                .map_err(|e| e.0)
+        })
+        .map_err(|e| EngineError::InvalidField {
+            field: e.field,
+            message: e.message,
+        })?;
         let plaintext = serde_json::to_vec(&data).map_err(|e| EngineError::Invalid {
             field: "data",
             message: e.to_string(),
@@ -1107,7 +1196,7 @@ impl Engine {
             ..old.clone()
         };
         self.store
-            .store_batch(&RecordBatch {
+            .store_batch(RecordBatch {
                 tenant,
                 subjects: Vec::new(),
                 links: Vec::new(),

@@ -93,6 +93,10 @@ impl From<EngineError> for ApiError {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", message)
                     .field(field)
             }
+            EngineError::InvalidField { field, message } => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", message)
+                    .field(field)
+            }
             e @ EngineError::InvalidRecord { .. } => {
                 let EngineError::InvalidRecord { index, field, .. } = &e else {
                     unreachable!()
@@ -110,6 +114,7 @@ impl From<EngineError> for ApiError {
             }
             EngineError::NotFound { kind } => ApiError::not_found(kind),
             EngineError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            EngineError::Raced(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             EngineError::Unauthenticated(m) => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", m)
             }

@@ -208,6 +208,7 @@ impl<'a, 'r> VersionChecker<'a, 'r> {
         self.legal_bases();
         self.retention();
         self.products();
+        self.shapes();
         self.processors();
         self.cookies();
         self.contacts();
@@ -799,6 +800,329 @@ impl<'a, 'r> VersionChecker<'a, 'r> {
         }
     }
 
+    /// The value shapes of data categories and of products' payloads.
+    fn shapes(&mut self) {
+        let v = self.v;
+        for category in &v.data_category {
+            if let Some(shape) = &category.shape {
+                let root = format!("data category `{}`", category.id.as_str());
+                self.shape(category.file, &root, "", shape, false);
+            }
+        }
+        let mut warned = BTreeSet::new();
+        for product in &v.product {
+            let f = product.file;
+            let processed: Vec<&Ref> = product.categories.iter().chain(&product.optional).collect();
+            for (category, shape) in &product.payload {
+                if !processed.iter().any(|c| c.as_str() == category.as_str()) {
+                    let list: Vec<&str> = processed.iter().map(|c| c.as_str()).collect();
+                    self.report.push(
+                        error(
+                            Code::PayloadForOtherCategory,
+                            format!(
+                                "product `{}` shapes `{}`, which it does not process",
+                                product.id.as_str(),
+                                category.as_str()
+                            ),
+                        )
+                        .with_labels(vec![Label::primary(f, category.span())])
+                        .with_notes(help(if list.is_empty() {
+                            "the product processes no data category; remove the shape".to_string()
+                        } else {
+                            format!(
+                                "shape one of its categories ({}), or add `{}` to its \
+                                 `categories` or `optional`",
+                                list.join(", "),
+                                category.as_str()
+                            )
+                        })),
+                    );
+                }
+                let root = format!(
+                    "`{}` in product `{}`",
+                    category.as_str(),
+                    product.id.as_str()
+                );
+                self.shape(f, &root, "", shape, false);
+            }
+            for category in processed {
+                let id = category.as_str();
+                if product.payload.contains_key(id) || warned.contains(id) {
+                    continue;
+                }
+                let Some(declared) = v.data_category.iter().find(|c| c.id.as_str() == id) else {
+                    continue;
+                };
+                if declared.shape.is_none() {
+                    warned.insert(id);
+                    self.report.push(
+                        Diagnostic::warning()
+                            .with_code(Code::CategoryWithoutShape.as_str())
+                            .with_message(format!(
+                                "product `{}` processes `{id}`, whose value has no shape; any \
+                                 JSON value is accepted",
+                                product.id.as_str()
+                            ))
+                            .with_labels(vec![
+                                Label::primary(f, category.span()).with_message("processed here"),
+                                Label::secondary(declared.file, declared.id.span())
+                                    .with_message("declared without `value`"),
+                            ])
+                            .with_notes(help(format!(
+                                "give data category `{id}` a `value`, e.g. \
+                                 `value = {{ type = \"text\", max = 256 }}`, or shape it for \
+                                 this product under `[product.payload]`"
+                            ))),
+                    );
+                }
+            }
+        }
+    }
+
+    /// One value shape: its type, the options that type takes, its bounds, and what it holds.
+    /// `root` names the category or product, `path` the field within it (empty at the top).
+    fn shape(&mut self, file: FileId, root: &str, path: &str, shape: &ValueShape, in_object: bool) {
+        use ValueType as T;
+        let place = if path.is_empty() {
+            format!("the value of {root}")
+        } else {
+            format!("field `{path}` of {root}")
+        };
+        let Some(kind) = shape.kind.kind() else {
+            let names: Vec<&str> = ValueType::ALL.iter().map(|t| t.as_str()).collect();
+            let written = shape.kind.as_str();
+            let hint = match type_alias(written).or_else(|| closest(written, &names)) {
+                Some(near) => format!("did you mean `{near}`? The types are: {}", names.join(", ")),
+                None => format!("the types are: {}", names.join(", ")),
+            };
+            self.report.push(
+                error(
+                    Code::UnknownValueType,
+                    format!("{place} has type `{written}`, which is not a type"),
+                )
+                .with_labels(vec![Label::primary(file, shape.kind.span())])
+                .with_notes(help(hint)),
+            );
+            self.shape_children(file, root, path, shape);
+            return;
+        };
+        let name = kind.as_str();
+        let takes_bounds = matches!(kind, T::Text | T::Integer | T::Number | T::List);
+        let mut misplaced: Vec<(&str, Span)> = Vec::new();
+        if !takes_bounds {
+            for (option, limit) in [("min", &shape.min), ("max", &shape.max)] {
+                if let Some(limit) = limit {
+                    misplaced.push((option, limit.span()));
+                }
+            }
+        }
+        if kind != T::Enum
+            && let Some(first) = shape.values.first()
+        {
+            misplaced.push(("values", first.span()));
+        }
+        if kind != T::List
+            && let Some(items) = &shape.items
+        {
+            misplaced.push(("items", items.kind.span()));
+        }
+        if kind != T::Object
+            && let Some(first) = shape.fields.keys().next()
+        {
+            misplaced.push(("fields", first.span()));
+        }
+        if kind != T::OneOf
+            && let Some(first) = shape.of.first()
+        {
+            misplaced.push(("of", first.kind.span()));
+        }
+        if shape.required && !in_object {
+            misplaced.push(("required", shape.kind.span()));
+        }
+        for (option, span) in misplaced {
+            let hint = if option == "required" {
+                "`required` marks a field of an object; remove it here".to_string()
+            } else {
+                format!("remove it; {}", options_of(kind))
+            };
+            self.report.push(
+                error(
+                    Code::MisplacedShapeOption,
+                    format!("{place}: `{option}` has no meaning for type `{name}`"),
+                )
+                .with_labels(vec![Label::primary(file, span)])
+                .with_notes(help(hint)),
+            );
+        }
+        let incomplete = match kind {
+            T::Enum if shape.values.is_empty() => Some((
+                format!("{place} is an enum without values"),
+                "list the values allowed: `values = [\"inbound\", \"outbound\"]`",
+            )),
+            T::List if shape.items.is_none() => Some((
+                format!("{place} is a list without `items`"),
+                "say what every item is: `items = { type = \"text\", max = 256 }`",
+            )),
+            T::Object if shape.fields.is_empty() => Some((
+                format!("{place} is an object without fields"),
+                "declare its fields, e.g. `fields = { duration_s = { type = \"integer\", min = 0 } }`; \
+                 unknown fields are refused, so an object without fields takes only `{}`",
+            )),
+            T::OneOf if shape.of.len() < 2 => Some((
+                format!("{place} is a one-of with {} shape(s)", shape.of.len()),
+                "list two or more shapes in `of`, or write the one shape directly",
+            )),
+            _ => None,
+        };
+        if let Some((message, hint)) = incomplete {
+            self.report.push(
+                error(Code::IncompleteShape, message)
+                    .with_labels(vec![Label::primary(file, shape.kind.span())])
+                    .with_notes(help(hint)),
+            );
+        }
+        if takes_bounds {
+            let whole = matches!(kind, T::Text | T::List | T::Integer);
+            let count = matches!(kind, T::Text | T::List);
+            for limit in [&shape.min, &shape.max].into_iter().flatten() {
+                let x = limit.value();
+                let problem = if !x.is_finite() || (whole && x.fract() != 0.0) {
+                    Some((
+                        format!("{place}: bound `{x}` is not a whole number"),
+                        format!("bounds of `{name}` are whole numbers"),
+                    ))
+                } else if count && x < 0.0 {
+                    Some((
+                        format!("{place}: bound `{x}` is negative"),
+                        format!(
+                            "bounds of `{name}` count {}, from 0 up",
+                            if kind == T::Text {
+                                "characters"
+                            } else {
+                                "items"
+                            }
+                        ),
+                    ))
+                } else {
+                    None
+                };
+                if let Some((message, hint)) = problem {
+                    self.report.push(
+                        error(Code::InvalidBounds, message)
+                            .with_labels(vec![Label::primary(file, limit.span())])
+                            .with_notes(help(hint)),
+                    );
+                }
+            }
+            if let (Some(min), Some(max)) = (&shape.min, &shape.max)
+                && min.value() > max.value()
+            {
+                self.report.push(
+                    error(
+                        Code::InvalidBounds,
+                        format!(
+                            "{place}: `min` {} is greater than `max` {}",
+                            min.value(),
+                            max.value()
+                        ),
+                    )
+                    .with_labels(vec![
+                        Label::primary(file, min.span()).with_message("the smallest"),
+                        Label::secondary(file, max.span()).with_message("the largest"),
+                    ])
+                    .with_notes(help("swap the bounds")),
+                );
+            }
+        }
+        if kind == T::Enum {
+            for (i, value) in shape.values.iter().enumerate() {
+                if shape.values[..i]
+                    .iter()
+                    .any(|v| v.as_str() == value.as_str())
+                {
+                    self.report.push(
+                        error(
+                            Code::AmbiguousShape,
+                            format!("{place}: `{}` is listed twice", value.as_str()),
+                        )
+                        .with_labels(vec![Label::primary(file, value.span())])
+                        .with_notes(help("list each value once")),
+                    );
+                }
+            }
+        }
+        if kind == T::OneOf {
+            let mut seen: Vec<(&str, &str)> = Vec::new();
+            for alternative in &shape.of {
+                let Some(alt) = alternative.kind.kind() else {
+                    continue;
+                };
+                let Some(json) = alt.json_kind() else {
+                    self.report.push(
+                        error(
+                            Code::AmbiguousShape,
+                            format!("{place}: a one-of inside a one-of"),
+                        )
+                        .with_labels(vec![Label::primary(file, alternative.kind.span())])
+                        .with_notes(help("list its shapes in the outer `of`")),
+                    );
+                    continue;
+                };
+                if let Some((_, other)) = seen.iter().find(|(j, _)| *j == json) {
+                    self.report.push(
+                        error(
+                            Code::AmbiguousShape,
+                            format!(
+                                "{place}: `{other}` and `{}` both take a JSON {json}, so a value \
+                                 cannot pick its shape",
+                                alt.as_str()
+                            ),
+                        )
+                        .with_labels(vec![Label::primary(file, alternative.kind.span())])
+                        .with_notes(help(
+                            "keep one shape per kind of JSON value (string, number, boolean, \
+                             list, object)",
+                        )),
+                    );
+                } else {
+                    seen.push((json, alt.as_str()));
+                }
+            }
+        }
+        self.shape_children(file, root, path, shape);
+    }
+
+    /// The shapes inside a shape: list items, object fields, one-of alternatives.
+    fn shape_children(&mut self, file: FileId, root: &str, path: &str, shape: &ValueShape) {
+        if let Some(items) = &shape.items {
+            self.shape(file, root, &format!("{path}[]"), items, false);
+        }
+        for (name, field) in &shape.fields {
+            if !valid_field_name(name.as_str()) {
+                self.report.push(
+                    error(
+                        Code::InvalidFieldName,
+                        format!("`{}` is not a valid field name", name.as_str()),
+                    )
+                    .with_labels(vec![Label::primary(file, name.span())])
+                    .with_notes(help(
+                        "field names are lower-case words joined by underscores, e.g. \
+                         \"duration_s\"",
+                    )),
+                );
+            }
+            let sub = if path.is_empty() {
+                name.as_str().to_string()
+            } else {
+                format!("{path}.{}", name.as_str())
+            };
+            self.shape(file, root, &sub, field, true);
+        }
+        for alternative in &shape.of {
+            self.shape(file, root, path, alternative, false);
+        }
+    }
+
     fn country(&mut self, file: FileId, country: &Text) -> bool {
         let code = country.as_str();
         let valid = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
@@ -1013,6 +1337,55 @@ pub fn valid_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Whether a field name is lower-case words joined by underscores (`duration_s`).
+pub fn valid_field_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The type people often mean by a name from another schema language.
+fn type_alias(written: &str) -> Option<&'static str> {
+    Some(match written.to_ascii_lowercase().as_str() {
+        "string" | "str" => "text",
+        "int" | "integer" | "long" => "integer",
+        "float" | "double" | "decimal" | "number" => "number",
+        "bool" | "boolean" => "boolean",
+        "array" | "vec" | "list" => "list",
+        "map" | "table" | "record" | "struct" => "object",
+        "datetime" | "date-time" | "instant" => "timestamp",
+        "phone-number" | "tel" | "msisdn" => "phone",
+        "e-mail" | "mail" | "email" => "email",
+        "uri" | "link" | "url" => "url",
+        "ip-address" | "ipv4" | "ipv6" => "ip",
+        "oneof" | "one_of" | "any-of" | "anyof" | "union" => "one-of",
+        "recording" | "file" | "attachment" => "media",
+        _ => return None,
+    })
+}
+
+/// What a type takes, for help notes.
+fn options_of(kind: ValueType) -> &'static str {
+    match kind {
+        ValueType::Text => "`text` takes `min` and `max` (its length in characters)",
+        ValueType::Integer | ValueType::Number => "numbers take `min` and `max`",
+        ValueType::Enum => "`enum` takes `values`",
+        ValueType::List => "`list` takes `items`, `min` and `max` (its number of items)",
+        ValueType::Object => "`object` takes `fields`",
+        ValueType::OneOf => "`one-of` takes `of`",
+        ValueType::Phone
+        | ValueType::Email
+        | ValueType::Ip
+        | ValueType::Url
+        | ValueType::Timestamp
+        | ValueType::Date
+        | ValueType::Boolean
+        | ValueType::Media => "this type takes no option",
+    }
 }
 
 fn suggest_id(id: &str) -> String {

@@ -166,7 +166,47 @@ fn describe(from: &Value, to: &Value) -> String {
                 parts.join("; ")
             }
         }
+        (Value::Null, Value::Object(b)) => b
+            .keys()
+            .map(|k| format!("+ {k}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        (Value::Object(a), Value::Null) => a
+            .keys()
+            .map(|k| format!("- {k}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        (Value::Object(_), Value::Object(_)) => {
+            let mut parts = Vec::new();
+            nested(String::new(), from, to, &mut parts);
+            parts.join("; ")
+        }
         _ => format!("{} → {}", plain(from), plain(to)),
+    }
+}
+
+/// The differences inside two tables (a value shape, an assessment), by dotted path: what was
+/// added, removed, and which values changed.
+fn nested(path: String, from: &Value, to: &Value, out: &mut Vec<String>) {
+    let (Value::Object(a), Value::Object(b)) = (from, to) else {
+        out.push(format!("{path}: {}", describe(from, to)));
+        return;
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let at = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        match (a.get(key), b.get(key)) {
+            (Some(_), None) => out.push(format!("- {at}")),
+            (None, Some(_)) => out.push(format!("+ {at}")),
+            (Some(x), Some(y)) if x != y => nested(at, x, y, out),
+            _ => {}
+        }
     }
 }
 
@@ -202,7 +242,9 @@ const MATERIAL: &[&str] = &[
     "jurisdiction",
 ];
 
-/// Fields whose change alone is editorial even in a material table.
+/// Fields whose change alone is editorial even in a material table. A data category's `value`
+/// and a product's `payload` are not among them: a shape that gains a field, or loosens a bound,
+/// changes which personal data is kept.
 const EDITORIAL_FIELDS: &[&str] = &["name", "code"];
 
 /// Message prefix per table, for labels.

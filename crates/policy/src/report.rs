@@ -58,6 +58,25 @@ pub enum Code {
     ContactWithoutAddress,
     /// A rights deadline longer than the law allows.
     DeadlineTooLong,
+    /// A value shape whose `type` names no type.
+    UnknownValueType,
+    /// A value shape missing what its type needs: an enum without values, a list without
+    /// items, an object without fields, a one-of with fewer than two shapes.
+    IncompleteShape,
+    /// Bounds of a value shape in the wrong order, negative or fractional where a count is
+    /// meant.
+    InvalidBounds,
+    /// An option its type does not take (`values` on text, `required` outside an object).
+    MisplacedShapeOption,
+    /// A shape that cannot decide: an enum value listed twice, or one-of shapes that take the
+    /// same kind of JSON value.
+    AmbiguousShape,
+    /// A product's `payload` shaping a category the product does not process.
+    PayloadForOtherCategory,
+    /// A field name that is not lower-case words joined by underscores.
+    InvalidFieldName,
+    /// A category a product processes with no value shape (a warning: any value is accepted).
+    CategoryWithoutShape,
 }
 
 impl Code {
@@ -88,6 +107,14 @@ impl Code {
             Code::InvalidDate => "P0802",
             Code::ContactWithoutAddress => "P0901",
             Code::DeadlineTooLong => "P1001",
+            Code::UnknownValueType => "P1101",
+            Code::IncompleteShape => "P1102",
+            Code::InvalidBounds => "P1103",
+            Code::MisplacedShapeOption => "P1104",
+            Code::AmbiguousShape => "P1105",
+            Code::PayloadForOtherCategory => "P1106",
+            Code::InvalidFieldName => "P1107",
+            Code::CategoryWithoutShape => "P1108",
         }
     }
 }

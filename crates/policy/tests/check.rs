@@ -149,6 +149,151 @@ fn a_rights_deadline_longer_than_the_law_allows_is_an_error() {
 }
 
 #[test]
+fn a_value_of_an_unknown_type_is_named_with_the_type_meant() {
+    let found = diagnose("value-type-unknown", Code::UnknownValueType);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 3, 18)]);
+    let (_, report) = load(broken("value-type-unknown").path());
+    assert!(report.render(false).contains("did you mean `text`?"));
+}
+
+#[test]
+fn an_enum_without_values_is_an_error() {
+    let found = diagnose("enum-without-values", Code::IncompleteShape);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 3, 18)]);
+}
+
+#[test]
+fn a_minimum_above_the_maximum_is_an_error_at_the_minimum() {
+    let found = diagnose("shape-bounds", Code::InvalidBounds);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 6, 48)]);
+    let (_, report) = load(broken("shape-bounds").path());
+    assert!(
+        report
+            .render(false)
+            .contains("field `seconds` of data category `call-duration`")
+    );
+}
+
+#[test]
+fn an_option_the_type_does_not_take_is_an_error() {
+    let found = diagnose("shape-misplaced-option", Code::MisplacedShapeOption);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 3, 33)]);
+}
+
+#[test]
+fn one_of_shapes_taking_the_same_kind_of_value_are_ambiguous() {
+    let found = diagnose("shape-ambiguous", Code::AmbiguousShape);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 6, 35)]);
+}
+
+#[test]
+fn a_product_shaping_a_category_it_does_not_process_is_an_error() {
+    let found = diagnose("payload-other-category", Code::PayloadForOtherCategory);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 11, 1)]);
+}
+
+#[test]
+fn a_field_name_that_is_not_snake_case_is_an_error() {
+    let found = diagnose("field-name-invalid", Code::InvalidFieldName);
+    assert_eq!(found, vec![at("/versions/2021/extra.toml", 6, 12)]);
+}
+
+#[test]
+fn a_processed_category_without_a_shape_is_a_warning_not_an_error() {
+    let dir = broken("category-without-shape");
+    let (policy, report) = load(dir.path());
+    assert!(policy.is_some(), "{}", report.render(false));
+    assert_eq!(report.codes(), vec![Code::CategoryWithoutShape.as_str()]);
+    assert_eq!(report.warning_count(), 1);
+    let (file, line, col) = report.locations().remove(0);
+    assert!(file.ends_with("/versions/2021/extra.toml"), "{file}");
+    assert_eq!((line, col), (6, 15));
+    assert!(
+        report
+            .render(false)
+            .contains("help: give data category `contact-details` a `value`")
+    );
+}
+
+#[test]
+fn every_kind_of_value_shape_is_read_and_passes_the_checker() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("base"), dir.path());
+    std::fs::write(
+        dir.path().join("versions/2021/shapes.toml"),
+        r#"
+[[product]]
+id = "crm"
+name = "CRM"
+kind = "customer"
+subjects = ["customer"]
+categories = ["contact-details"]
+optional = ["health"]
+role = "controller"
+
+[product.payload]
+health = { type = "one-of", of = [{ type = "text", max = 100 }, { type = "list", items = { type = "media" }, max = 3 }] }
+
+[[data_category]]
+id = "calls"
+parent = "contact-details"
+"#,
+    )
+    .unwrap();
+    let main = dir.path().join("versions/2021/main.toml");
+    let text = std::fs::read_to_string(&main).unwrap().replace(
+        "id = \"contact-details\"\nidentifier = true\n",
+        r#"id = "contact-details"
+identifier = true
+
+[data_category.value]
+type = "object"
+
+[data_category.value.fields]
+phone = { type = "phone", required = true }
+email = { type = "email" }
+ip = { type = "ip" }
+site = { type = "url" }
+seen_at = { type = "timestamp" }
+born = { type = "date" }
+age = { type = "integer", min = 0, max = 150 }
+score = { type = "number", min = -1.5, max = 1.5 }
+verified = { type = "boolean" }
+direction = { type = "enum", values = ["inbound", "outbound"], required = true }
+tags = { type = "list", items = { type = "text", min = 1, max = 32 }, max = 10 }
+recording = { type = "media" }
+address = { type = "object", fields = { city = { type = "text" } } }
+"#,
+    );
+    std::fs::write(&main, text).unwrap();
+    std::fs::write(
+        dir.path().join("locales/en/shapes.ftl"),
+        "product-crm = CRM\ndata-calls = calls\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("locales/nl/shapes.ftl"),
+        "product-crm = CRM\ndata-calls = gesprekken\n",
+    )
+    .unwrap();
+    let (policy, report) = load(dir.path());
+    assert_eq!(report.diagnostics().len(), 0, "{}", report.render(false));
+    let policy = policy.unwrap();
+    let v = policy.version("2021").unwrap();
+    let contact = v
+        .data_category
+        .iter()
+        .find(|c| c.id.as_str() == "contact-details")
+        .unwrap();
+    let shape = contact.shape.as_ref().unwrap();
+    assert_eq!(shape.fields.len(), 13);
+    assert!(shape.fields["phone"].required);
+    assert_eq!(shape.fields["age"].max.as_ref().unwrap().value(), 150.0);
+    let crm = v.product.iter().find(|p| p.id.as_str() == "crm").unwrap();
+    assert_eq!(crm.payload["health"].of.len(), 2);
+}
+
+#[test]
 fn a_toml_syntax_error_is_located() {
     let found = diagnose("syntax-error", Code::Syntax);
     assert_eq!(found.len(), 1);

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use custodian_policy::diff::{ChangeKind, Class, diff};
+use custodian_policy::model::{KeyScope, RetentionBasis};
 use custodian_policy::{Policy, load, ropa};
 
 fn root() -> PathBuf {
@@ -90,6 +91,88 @@ fn retention_periods_carry_the_seeds_figures() {
         .find(|r| r.code.as_deref() == Some("R1"))
         .unwrap();
     assert_eq!(r1.max_period.as_ref().map(|p| p.as_str()), Some("P2Y"));
+}
+
+#[test]
+fn the_account_and_support_calls_have_retention_rules_in_every_version() {
+    let policy = seeds();
+    for v in &policy.versions {
+        let rule_of = |product: &str| {
+            let p = v.product.iter().find(|p| p.id.as_str() == product)?;
+            let id = p.retention.as_ref()?;
+            v.retention.iter().find(|r| r.id.as_str() == id.as_str())
+        };
+        let account = rule_of("customer-account")
+            .unwrap_or_else(|| panic!("{}: the customer account has no rule", v.label));
+        assert_eq!(
+            account.basis,
+            Some(RetentionBasis::ContractEnd),
+            "{}",
+            v.label
+        );
+        if v.label == "2016" {
+            assert_eq!(account.period.as_ref().unwrap().as_str(), "P0D");
+            assert_eq!(account.scope, KeyScope::Erasable);
+        } else {
+            assert_eq!(account.code.as_deref(), Some("R7"));
+            assert_eq!(account.period.as_ref().unwrap().as_str(), "P10Y");
+            assert_eq!(account.scope, KeyScope::Legal);
+            let support = rule_of("support-interactions").unwrap();
+            assert_eq!(support.period.as_ref().unwrap().as_str(), "P6M");
+            assert_eq!(support.scope, KeyScope::Erasable);
+        }
+    }
+    let current = policy.current().unwrap();
+    for product in &current.product {
+        let holds_data = !product.categories.is_empty() || !product.optional.is_empty();
+        assert!(
+            !holds_data || product.retention.is_some(),
+            "{} holds data without a retention rule",
+            product.id.as_str()
+        );
+    }
+}
+
+#[test]
+fn every_category_a_product_processes_has_a_value_shape() {
+    let policy = seeds();
+    for v in &policy.versions {
+        for product in &v.product {
+            for category in product.categories.iter().chain(&product.optional) {
+                let shaped = product.payload.contains_key(category.as_str())
+                    || v.data_category
+                        .iter()
+                        .any(|c| c.id.as_str() == category.as_str() && c.shape.is_some());
+                assert!(
+                    shaped,
+                    "{}: `{}` of product `{}` has no shape",
+                    v.label,
+                    category.as_str(),
+                    product.id.as_str()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_changed_value_shape_is_a_material_change_shown_field_by_field() {
+    let policy = seeds();
+    let d = diff(
+        policy.version("2020").unwrap(),
+        policy.version("2022").unwrap(),
+        policy.source_locale(),
+    );
+    let browsing = d
+        .changes
+        .iter()
+        .find(|c| c.kind == "data_category" && c.id == "browsing-activity")
+        .unwrap();
+    assert_eq!(browsing.class, Class::Material);
+    assert!(browsing.fields.iter().any(|f| f.field == "value"));
+    let text = d.to_text();
+    assert!(text.contains("value: + fields.download_error"), "{text}");
+    assert!(text.contains("payload: + product-interest"), "{text}");
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! The key store: wrapped subject and bucket keys, kept apart from the data (its own SQLite file
 //! or PostgreSQL schema) so that it is backed up on its own, short schedule. Destroying a key
 //! here makes every record it protects unreadable, in every copy of the data.
+//!
+//! Keys are destroyed only by applying entries of the erasure log, which lives in the data store
+//! ([`crate::destructions`]); the key store records how far it has applied that log, so a copy
+//! restored from an older backup replays exactly the destructions logged since it was made.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,9 +15,10 @@ use jiff::Timestamp;
 use rusqlite::params;
 use uuid::Uuid;
 
+use crate::destructions::{Applied, KeyDestruction, KeyRef, key_digest};
 use crate::location::{Location, SQLITE_FILE};
 use crate::migrate::{LATEST_KEYS_VERSION, POSTGRES_KEYS, SQLITE_KEYS};
-use crate::{Result, StoreError, from_micros, micros, postgres, sqlite};
+use crate::{Result, StoreError, micros, postgres, sqlite};
 
 /// The file name of the SQLite key store, beside the data.
 pub const SQLITE_KEYS_FILE: &str = "keys.db";
@@ -38,19 +43,6 @@ pub struct BucketKeyRow {
     pub wrapped: Vec<u8>,
 }
 
-/// A destroyed key, as recorded for replay after a restore.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DestroyedKey {
-    /// `subject` or `bucket`.
-    pub kind: String,
-    /// Which key (`<tenant>/<subject>/<scope>` or `<tenant>/<bucket>`).
-    pub reference: String,
-    /// When.
-    pub at: Timestamp,
-    /// Why (`erasure`, `expiry`, `rectification` …).
-    pub reason: String,
-}
-
 /// Where keys live.
 #[async_trait]
 pub trait KeyStore: Send + Sync + std::fmt::Debug + 'static {
@@ -70,16 +62,6 @@ pub trait KeyStore: Send + Sync + std::fmt::Debug + 'static {
         at: Timestamp,
     ) -> Result<Vec<SubjectKeyRow>>;
 
-    /// Destroys a subject's key of one scope; `false` if there was none.
-    async fn destroy_subject_key(
-        &self,
-        tenant: TenantId,
-        subject: SubjectId,
-        scope: &str,
-        at: Timestamp,
-        reason: &str,
-    ) -> Result<bool>;
-
     /// The wrapped keys of these buckets of a tenant.
     async fn bucket_keys(&self, tenant: TenantId, buckets: &[String]) -> Result<Vec<BucketKeyRow>>;
 
@@ -91,17 +73,27 @@ pub trait KeyStore: Send + Sync + std::fmt::Debug + 'static {
         at: Timestamp,
     ) -> Result<Vec<BucketKeyRow>>;
 
-    /// Destroys a bucket's key; `false` if there was none.
-    async fn destroy_bucket_key(
+    /// Applies entries of the erasure log, in one transaction: each key is destroyed if it is
+    /// the key the entry names (same digest) or, for an entry logged when there was no key, if
+    /// it was created no later than the entry. A key made afterwards for the same subject or
+    /// bucket is kept, and a key already gone is fine.
+    ///
+    /// `entries` must be every entry after `after_seq` up to the last one given, in order. If
+    /// the cursor stands between `after_seq` and that last entry, it moves to the last entry;
+    /// a cursor behind `after_seq` stays, since the entries before are not known applied.
+    async fn apply_destructions(
         &self,
-        tenant: TenantId,
-        bucket: &str,
-        at: Timestamp,
-        reason: &str,
-    ) -> Result<bool>;
+        entries: &[KeyDestruction],
+        after_seq: i64,
+    ) -> Result<Applied>;
 
-    /// Every destroyed key, oldest first.
-    async fn destroyed(&self) -> Result<Vec<DestroyedKey>>;
+    /// The last entry of the erasure log this key store has applied (every older one is
+    /// applied too); 0 for none.
+    async fn replayed_through(&self) -> Result<i64>;
+
+    /// Moves the cursor back to `seq` if it is beyond it (the erasure log is shorter than the
+    /// key store remembers: the data store was restored from an older copy).
+    async fn rewind_replay_cursor(&self, seq: i64) -> Result<()>;
 }
 
 /// Opens the key store that belongs with `location`: `keys.db` beside a SQLite database, or
@@ -216,12 +208,52 @@ fn bucket_rows(
     Ok(out)
 }
 
-fn bucket_ref(tenant: TenantId, bucket: &str) -> String {
-    format!("{tenant}/{bucket}")
+/// Whether the stored key (`wrapped`, made at `created_us`) is the one `entry` destroyed.
+fn logged_key(entry: &KeyDestruction, wrapped: &[u8], created_us: i64) -> bool {
+    match &entry.key_digest {
+        Some(digest) => key_digest(wrapped) == *digest,
+        None => created_us <= micros(entry.at),
+    }
 }
 
-fn subject_ref(tenant: TenantId, subject: SubjectId, scope: &str) -> String {
-    format!("{tenant}/{subject}/{scope}")
+/// Destroys the key an entry names, if it is still there; returns how many were destroyed.
+fn sqlite_destroy(tx: &rusqlite::Transaction<'_>, entry: &KeyDestruction) -> Result<u64> {
+    let tenant = entry.tenant.as_uuid();
+    let found: Option<(Vec<u8>, i64)> = match &entry.key {
+        KeyRef::Subject { subject, scope } => rusqlite::OptionalExtension::optional(
+            tx.prepare_cached(
+                "SELECT wrapped, created_at_us FROM subject_keys WHERE tenant_id = ?1 AND subject_id = ?2 AND scope = ?3",
+            )
+            .map_err(sq)?
+            .query_row(params![tenant, subject.as_uuid(), scope], |r| Ok((r.get(0)?, r.get(1)?))),
+        ),
+        KeyRef::Bucket(bucket) => rusqlite::OptionalExtension::optional(
+            tx.prepare_cached(
+                "SELECT wrapped, created_at_us FROM bucket_keys WHERE tenant_id = ?1 AND bucket = ?2",
+            )
+            .map_err(sq)?
+            .query_row(params![tenant, bucket], |r| Ok((r.get(0)?, r.get(1)?))),
+        ),
+    }
+    .map_err(sq)?;
+    let Some((wrapped, created)) = found else {
+        return Ok(0);
+    };
+    if !logged_key(entry, &wrapped, created) {
+        return Ok(0);
+    }
+    let gone = match &entry.key {
+        KeyRef::Subject { subject, scope } => tx.execute(
+            "DELETE FROM subject_keys WHERE tenant_id = ?1 AND subject_id = ?2 AND scope = ?3",
+            params![tenant, subject.as_uuid(), scope],
+        ),
+        KeyRef::Bucket(bucket) => tx.execute(
+            "DELETE FROM bucket_keys WHERE tenant_id = ?1 AND bucket = ?2",
+            params![tenant, bucket],
+        ),
+    }
+    .map_err(sq)?;
+    Ok(gone as u64)
 }
 
 #[async_trait]
@@ -266,34 +298,6 @@ impl KeyStore for SqliteKeyStore {
             .await
     }
 
-    async fn destroy_subject_key(
-        &self,
-        tenant: TenantId,
-        subject: SubjectId,
-        scope: &str,
-        at: Timestamp,
-        reason: &str,
-    ) -> Result<bool> {
-        let (scope, reason) = (scope.to_string(), reason.to_string());
-        self.pool
-            .write(move |tx| {
-                let gone = tx
-                    .execute(
-                        "DELETE FROM subject_keys WHERE tenant_id = ?1 AND subject_id = ?2 AND scope = ?3",
-                        params![tenant.as_uuid(), subject.as_uuid(), scope],
-                    )
-                    .map_err(sq)?;
-                tx.execute(
-                    "INSERT INTO destroyed_keys (kind, reference, destroyed_at_us, reason) VALUES ('subject', ?1, ?2, ?3)
-                     ON CONFLICT DO NOTHING",
-                    params![subject_ref(tenant, subject, &scope), micros(at), reason],
-                )
-                .map_err(sq)?;
-                Ok(gone > 0)
-            })
-            .await
-    }
-
     async fn bucket_keys(&self, tenant: TenantId, buckets: &[String]) -> Result<Vec<BucketKeyRow>> {
         let buckets = buckets.to_vec();
         self.pool
@@ -327,47 +331,63 @@ impl KeyStore for SqliteKeyStore {
             .await
     }
 
-    async fn destroy_bucket_key(
+    async fn apply_destructions(
         &self,
-        tenant: TenantId,
-        bucket: &str,
-        at: Timestamp,
-        reason: &str,
-    ) -> Result<bool> {
-        let (bucket, reason) = (bucket.to_string(), reason.to_string());
+        entries: &[KeyDestruction],
+        after_seq: i64,
+    ) -> Result<Applied> {
+        let entries = entries.to_vec();
         self.pool
             .write(move |tx| {
-                let gone = tx
-                    .execute(
-                        "DELETE FROM bucket_keys WHERE tenant_id = ?1 AND bucket = ?2",
-                        params![tenant.as_uuid(), bucket],
+                let mut destroyed = 0;
+                for entry in &entries {
+                    destroyed += sqlite_destroy(tx, entry)?;
+                }
+                if let Some(last) = entries.last() {
+                    tx.execute(
+                        "UPDATE replay_cursor SET replayed_through = ?2
+                         WHERE id = 1 AND replayed_through >= ?1 AND replayed_through < ?2",
+                        params![after_seq, last.seq],
                     )
                     .map_err(sq)?;
-                tx.execute(
-                    "INSERT INTO destroyed_keys (kind, reference, destroyed_at_us, reason) VALUES ('bucket', ?1, ?2, ?3)
-                     ON CONFLICT DO NOTHING",
-                    params![bucket_ref(tenant, &bucket), micros(at), reason],
-                )
-                .map_err(sq)?;
-                Ok(gone > 0)
+                }
+                let replayed_through = tx
+                    .query_row(
+                        "SELECT replayed_through FROM replay_cursor WHERE id = 1",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .map_err(sq)?;
+                Ok(Applied {
+                    destroyed,
+                    replayed_through,
+                })
             })
             .await
     }
 
-    async fn destroyed(&self) -> Result<Vec<DestroyedKey>> {
+    async fn replayed_through(&self) -> Result<i64> {
         self.pool
             .read(|c| {
-                let mut stmt = c
-                    .prepare("SELECT kind, reference, destroyed_at_us, reason FROM destroyed_keys ORDER BY destroyed_at_us")
-                    .map_err(sq)?;
-                let rows = stmt
-                    .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?)))
-                    .map_err(sq)?;
-                rows.map(|r| {
-                    let (kind, reference, at, reason) = r.map_err(sq)?;
-                    Ok(DestroyedKey { kind, reference, at: from_micros(at)?, reason })
-                })
-                .collect()
+                c.query_row(
+                    "SELECT replayed_through FROM replay_cursor WHERE id = 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(sq)
+            })
+            .await
+    }
+
+    async fn rewind_replay_cursor(&self, seq: i64) -> Result<()> {
+        self.pool
+            .write(move |tx| {
+                tx.execute(
+                    "UPDATE replay_cursor SET replayed_through = ?1 WHERE id = 1 AND replayed_through > ?1",
+                    [seq],
+                )
+                .map_err(sq)?;
+                Ok(())
             })
             .await
     }
@@ -479,34 +499,6 @@ impl KeyStore for PgKeyStore {
         Ok(rows)
     }
 
-    async fn destroy_subject_key(
-        &self,
-        tenant: TenantId,
-        subject: SubjectId,
-        scope: &str,
-        at: Timestamp,
-        reason: &str,
-    ) -> Result<bool> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(postgres::pg_err)?;
-        let gone = tx
-            .execute(
-                "DELETE FROM custodian_keys.subject_keys WHERE tenant_id = $1 AND subject_id = $2 AND scope = $3",
-                &[&tenant.as_uuid(), &subject.as_uuid(), &scope],
-            )
-            .await
-            .map_err(postgres::pg_err)?;
-        tx.execute(
-            "INSERT INTO custodian_keys.destroyed_keys (kind, reference, destroyed_at_us, reason)
-             VALUES ('subject', $1, $2, $3) ON CONFLICT DO NOTHING",
-            &[&subject_ref(tenant, subject, scope), &micros(at), &reason],
-        )
-        .await
-        .map_err(postgres::pg_err)?;
-        tx.commit().await.map_err(postgres::pg_err)?;
-        Ok(gone > 0)
-    }
-
     async fn bucket_keys(&self, tenant: TenantId, buckets: &[String]) -> Result<Vec<BucketKeyRow>> {
         pg_bucket_rows(&self.client().await?, tenant, buckets).await
     }
@@ -534,52 +526,99 @@ impl KeyStore for PgKeyStore {
         Ok(rows)
     }
 
-    async fn destroy_bucket_key(
+    async fn apply_destructions(
         &self,
-        tenant: TenantId,
-        bucket: &str,
-        at: Timestamp,
-        reason: &str,
-    ) -> Result<bool> {
+        entries: &[KeyDestruction],
+        after_seq: i64,
+    ) -> Result<Applied> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(postgres::pg_err)?;
-        let gone = tx
-            .execute(
-                "DELETE FROM custodian_keys.bucket_keys WHERE tenant_id = $1 AND bucket = $2",
-                &[&tenant.as_uuid(), &bucket],
+        let subject = tx
+            .prepare(
+                "DELETE FROM custodian_keys.subject_keys
+                 WHERE tenant_id = $1 AND subject_id = $2 AND scope = $3
+                   AND CASE WHEN $4::bytea IS NULL THEN created_at_us <= $5 ELSE sha256(wrapped) = $4 END",
             )
             .await
             .map_err(postgres::pg_err)?;
-        tx.execute(
-            "INSERT INTO custodian_keys.destroyed_keys (kind, reference, destroyed_at_us, reason)
-             VALUES ('bucket', $1, $2, $3) ON CONFLICT DO NOTHING",
-            &[&bucket_ref(tenant, bucket), &micros(at), &reason],
-        )
-        .await
-        .map_err(postgres::pg_err)?;
-        tx.commit().await.map_err(postgres::pg_err)?;
-        Ok(gone > 0)
-    }
-
-    async fn destroyed(&self) -> Result<Vec<DestroyedKey>> {
-        let rows = self
-            .client()
-            .await?
-            .query(
-                "SELECT kind, reference, destroyed_at_us, reason FROM custodian_keys.destroyed_keys ORDER BY destroyed_at_us",
+        let bucket = tx
+            .prepare(
+                "DELETE FROM custodian_keys.bucket_keys
+                 WHERE tenant_id = $1 AND bucket = $2
+                   AND CASE WHEN $3::bytea IS NULL THEN created_at_us <= $4 ELSE sha256(wrapped) = $3 END",
+            )
+            .await
+            .map_err(postgres::pg_err)?;
+        let mut destroyed = 0;
+        for e in entries {
+            let digest = e.key_digest.as_ref().map(|d| d.as_slice());
+            destroyed += match &e.key {
+                KeyRef::Subject { subject: s, scope } => {
+                    tx.execute(
+                        &subject,
+                        &[
+                            &e.tenant.as_uuid(),
+                            &s.as_uuid(),
+                            scope,
+                            &digest,
+                            &micros(e.at),
+                        ],
+                    )
+                    .await
+                }
+                KeyRef::Bucket(b) => {
+                    tx.execute(&bucket, &[&e.tenant.as_uuid(), b, &digest, &micros(e.at)])
+                        .await
+                }
+            }
+            .map_err(postgres::pg_err)?;
+        }
+        if let Some(last) = entries.last() {
+            tx.execute(
+                "UPDATE custodian_keys.replay_cursor SET replayed_through = $2
+                 WHERE id = 1 AND replayed_through >= $1 AND replayed_through < $2",
+                &[&after_seq, &last.seq],
+            )
+            .await
+            .map_err(postgres::pg_err)?;
+        }
+        let replayed_through: i64 = tx
+            .query_one(
+                "SELECT replayed_through FROM custodian_keys.replay_cursor WHERE id = 1",
                 &[],
             )
             .await
+            .map_err(postgres::pg_err)?
+            .get(0);
+        tx.commit().await.map_err(postgres::pg_err)?;
+        Ok(Applied {
+            destroyed,
+            replayed_through,
+        })
+    }
+
+    async fn replayed_through(&self) -> Result<i64> {
+        Ok(self
+            .client()
+            .await?
+            .query_one(
+                "SELECT replayed_through FROM custodian_keys.replay_cursor WHERE id = 1",
+                &[],
+            )
+            .await
+            .map_err(postgres::pg_err)?
+            .get(0))
+    }
+
+    async fn rewind_replay_cursor(&self, seq: i64) -> Result<()> {
+        self.client()
+            .await?
+            .execute(
+                "UPDATE custodian_keys.replay_cursor SET replayed_through = $1 WHERE id = 1 AND replayed_through > $1",
+                &[&seq],
+            )
+            .await
             .map_err(postgres::pg_err)?;
-        rows.iter()
-            .map(|r| {
-                Ok(DestroyedKey {
-                    kind: r.get(0),
-                    reference: r.get(1),
-                    at: from_micros(r.get(2))?,
-                    reason: r.get(3),
-                })
-            })
-            .collect()
+        Ok(())
     }
 }

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+pub mod destructions;
 pub mod keys;
 mod location;
 mod migrate;
@@ -23,7 +24,10 @@ use custodian_core::{ApiKeyId, RecordId, SubjectId, TenantId};
 use jiff::Timestamp;
 
 pub use audit::{AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
-pub use keys::{BucketKeyRow, DestroyedKey, KeyStore, SubjectKeyRow, open_keys};
+pub use destructions::{
+    Applied, KeyDestruction, KeyRef, MAX_DESTRUCTIONS_PAGE, NewKeyDestruction, key_digest,
+};
+pub use keys::{BucketKeyRow, KeyStore, SubjectKeyRow, open_keys};
 pub use location::Location;
 pub use migrate::{LATEST_KEYS_VERSION, LATEST_VERSION};
 pub use records::{
@@ -71,6 +75,10 @@ pub enum StoreError {
     /// A uniqueness rule was broken.
     #[error("{0}")]
     Conflict(String),
+    /// A concurrent writer got there first (an identifier of the batch was linked to another
+    /// subject meanwhile); nothing was stored and the write can be prepared again.
+    #[error("{0}")]
+    Raced(String),
     /// The audit log refused a write; the change that needed it was not made.
     #[error("the audit log could not be written: {0}")]
     Audit(String),
@@ -197,7 +205,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Stores an ingest in one transaction: new subjects, identifier links, records, the
     /// idempotency key and the audit event. Fails with [`StoreError::Conflict`] (and stores
     /// nothing) if an identifier was meanwhile linked to another subject.
-    async fn store_batch(&self, batch: &RecordBatch) -> Result<AuditEvent>;
+    async fn store_batch(&self, batch: RecordBatch) -> Result<AuditEvent>;
 
     /// The stored response for an idempotency key.
     async fn idempotent(&self, tenant: TenantId, key: &str) -> Result<Option<IdempotencyEntry>>;
@@ -207,6 +215,22 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// One record of a tenant.
     async fn record(&self, tenant: TenantId, id: RecordId) -> Result<Option<RecordRow>>;
+
+    /// Appends destroyed keys to the erasure log, with their audit event, in one transaction.
+    /// Entries are numbered on from the newest, without gaps and in commit order, so a reader
+    /// never sees an entry before every older one; returns them as stored.
+    async fn log_key_destructions(
+        &self,
+        entries: &[NewKeyDestruction],
+        audit: &NewAuditEvent,
+    ) -> Result<Vec<KeyDestruction>>;
+
+    /// Entries of the erasure log after `after_seq`, oldest first, at most `limit` (capped at
+    /// [`MAX_DESTRUCTIONS_PAGE`]).
+    async fn key_destructions(&self, after_seq: i64, limit: u32) -> Result<Vec<KeyDestruction>>;
+
+    /// The number of the newest entry of the erasure log; 0 when it is empty.
+    async fn key_destructions_head(&self) -> Result<i64>;
 }
 
 /// Opens (and migrates) the database at `location`. `chain_key` seals the audit chain.

@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 2;
+pub const LATEST_VERSION: i64 = 3;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -20,6 +20,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 2,
         name: "records",
         sql: include_str!("../migrations/sqlite/0002_records.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "key destructions",
+        sql: include_str!("../migrations/sqlite/0003_key_destructions.sql"),
     },
 ];
 
@@ -34,22 +39,41 @@ pub(crate) const POSTGRES: &[Migration] = &[
         name: "records",
         sql: include_str!("../migrations/postgres/0002_records.sql"),
     },
+    Migration {
+        version: 3,
+        name: "key destructions",
+        sql: include_str!("../migrations/postgres/0003_key_destructions.sql"),
+    },
 ];
 
 /// The newest schema version of the key store this binary knows.
-pub const LATEST_KEYS_VERSION: i64 = 1;
+pub const LATEST_KEYS_VERSION: i64 = 2;
 
-pub(crate) const SQLITE_KEYS: &[Migration] = &[Migration {
-    version: 1,
-    name: "keys",
-    sql: include_str!("../migrations/sqlite-keys/0001_keys.sql"),
-}];
+pub(crate) const SQLITE_KEYS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "keys",
+        sql: include_str!("../migrations/sqlite-keys/0001_keys.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "replay cursor",
+        sql: include_str!("../migrations/sqlite-keys/0002_replay_cursor.sql"),
+    },
+];
 
-pub(crate) const POSTGRES_KEYS: &[Migration] = &[Migration {
-    version: 1,
-    name: "keys",
-    sql: include_str!("../migrations/postgres-keys/0001_keys.sql"),
-}];
+pub(crate) const POSTGRES_KEYS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "keys",
+        sql: include_str!("../migrations/postgres-keys/0001_keys.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "replay cursor",
+        sql: include_str!("../migrations/postgres-keys/0002_replay_cursor.sql"),
+    },
+];
 
 #[cfg(test)]
 mod tests {
@@ -65,6 +89,10 @@ mod tests {
         let names = |l: &[Migration]| l.iter().map(|m| m.name).collect::<Vec<_>>();
         assert_eq!(names(SQLITE), names(POSTGRES));
         assert_eq!(names(SQLITE_KEYS), names(POSTGRES_KEYS));
-        assert_eq!(SQLITE_KEYS.len() as i64, LATEST_KEYS_VERSION);
+        for list in [SQLITE_KEYS, POSTGRES_KEYS] {
+            let versions: Vec<i64> = list.iter().map(|m| m.version).collect();
+            let expected: Vec<i64> = (1..=LATEST_KEYS_VERSION).collect();
+            assert_eq!(versions, expected);
+        }
     }
 }

@@ -10,6 +10,10 @@ use tokio_postgres::{NoTls, Row, Transaction};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
+use crate::destructions::{
+    DESTRUCTION_COLUMNS, KeyDestruction, KeyRef, MAX_DESTRUCTIONS_PAGE, NewKeyDestruction,
+    stored_digest, stored_key,
+};
 use crate::location::redact;
 use crate::migrate::{LATEST_VERSION, Migration, POSTGRES};
 use crate::records::{IdempotencyEntry, Param, RecordBatch, RecordQuery, RecordRow, SubjectRow};
@@ -569,10 +573,10 @@ impl Store for PgStore {
         Ok(changed == 1)
     }
 
-    async fn store_batch(&self, batch: &RecordBatch) -> Result<AuditEvent> {
+    async fn store_batch(&self, batch: RecordBatch) -> Result<AuditEvent> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg_err)?;
-        let event = store_batch(&tx, &self.chain_key, batch).await?;
+        let event = store_batch(&tx, &self.chain_key, &batch).await?;
         tx.commit().await.map_err(pg_err)?;
         Ok(event)
     }
@@ -634,6 +638,126 @@ impl Store for PgStore {
             .map_err(pg_err)?;
         row.as_ref().map(to_record).transpose()
     }
+
+    async fn log_key_destructions(
+        &self,
+        entries: &[NewKeyDestruction],
+        audit: &NewAuditEvent,
+    ) -> Result<Vec<KeyDestruction>> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let stored = log_destructions(&tx, entries).await?;
+        append(&tx, &self.chain_key, audit).await?;
+        tx.commit().await.map_err(pg_err)?;
+        Ok(stored)
+    }
+
+    async fn key_destructions(&self, after_seq: i64, limit: u32) -> Result<Vec<KeyDestruction>> {
+        let limit = i64::from(limit.min(MAX_DESTRUCTIONS_PAGE));
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!(
+                    "SELECT {DESTRUCTION_COLUMNS} FROM key_destructions WHERE seq > $1 ORDER BY seq LIMIT $2"
+                ),
+                &[&after_seq, &limit],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter().map(to_destruction).collect()
+    }
+
+    async fn key_destructions_head(&self) -> Result<i64> {
+        let row = self
+            .client()
+            .await?
+            .query_one(
+                "SELECT COALESCE(MAX(seq), 0)::BIGINT FROM key_destructions",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(row.get(0))
+    }
+}
+
+/// Appends to the erasure log. The table lock (which readers do not wait for) makes appends
+/// take turns, so numbers are gap-free and no entry commits after a newer one.
+async fn log_destructions(
+    tx: &Transaction<'_>,
+    entries: &[NewKeyDestruction],
+) -> Result<Vec<KeyDestruction>> {
+    tx.batch_execute("LOCK TABLE key_destructions IN SHARE ROW EXCLUSIVE MODE")
+        .await
+        .map_err(pg_err)?;
+    let head: i64 = tx
+        .query_one(
+            "SELECT COALESCE(MAX(seq), 0)::BIGINT FROM key_destructions",
+            &[],
+        )
+        .await
+        .map_err(pg_err)?
+        .get(0);
+    let insert = tx
+        .prepare(&format!(
+            "INSERT INTO key_destructions ({DESTRUCTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .await
+        .map_err(pg_err)?;
+    let mut stored = Vec::with_capacity(entries.len());
+    for (seq, e) in (head + 1..).zip(entries) {
+        let (subject, scope, bucket) = match &e.key {
+            KeyRef::Subject { subject, scope } => {
+                (Some(subject.as_uuid()), Some(scope.as_str()), None)
+            }
+            KeyRef::Bucket(bucket) => (None, None, Some(bucket.as_str())),
+        };
+        tx.execute(
+            &insert,
+            &[
+                &seq,
+                &e.tenant.as_uuid(),
+                &e.key.kind(),
+                &subject,
+                &scope,
+                &bucket,
+                &e.key_digest.as_ref().map(|d| d.as_slice()),
+                &e.reason,
+                &micros(e.at),
+            ],
+        )
+        .await
+        .map_err(pg_err)?;
+        stored.push(KeyDestruction {
+            seq,
+            tenant: e.tenant,
+            key: e.key.clone(),
+            key_digest: e.key_digest,
+            reason: e.reason.clone(),
+            at: e.at,
+        });
+    }
+    Ok(stored)
+}
+
+fn to_destruction(r: &Row) -> Result<KeyDestruction> {
+    let seq: i64 = r.get(0);
+    let kind: String = r.get(2);
+    Ok(KeyDestruction {
+        seq,
+        tenant: TenantId::from_uuid(r.get(1)),
+        key: stored_key(
+            seq,
+            &kind,
+            r.get::<_, Option<Uuid>>(3).map(SubjectId::from_uuid),
+            r.get(4),
+            r.get(5),
+        )?,
+        key_digest: stored_digest(seq, r.get(6))?,
+        reason: r.get(7),
+        at: from_micros(r.get(8))?,
+    })
 }
 
 const RECORD_COLUMNS: &str = "id, tenant_id, subject_id, product, categories, purpose, legal_basis, source, role, \
@@ -672,94 +796,137 @@ async fn store_batch(
     key: &ChainKey,
     batch: &RecordBatch,
 ) -> Result<AuditEvent> {
+    // Each table takes the whole batch in one statement (arrays through UNNEST): one round
+    // trip per table instead of one per row.
     let tenant = batch.tenant.as_uuid();
     if !batch.subjects.is_empty() {
-        let stmt = tx
-            .prepare("INSERT INTO subjects (id, tenant_id, created_at_us) VALUES ($1, $2, $3)")
-            .await
-            .map_err(pg_err)?;
-        for s in &batch.subjects {
-            tx.execute(&stmt, &[&s.id.as_uuid(), &tenant, &micros(s.created_at)])
-                .await
-                .map_err(pg_err)?;
-        }
+        let ids: Vec<Uuid> = batch.subjects.iter().map(|s| s.id.as_uuid()).collect();
+        let at: Vec<i64> = batch
+            .subjects
+            .iter()
+            .map(|s| micros(s.created_at))
+            .collect();
+        tx.execute(
+            "INSERT INTO subjects (id, tenant_id, created_at_us)
+             SELECT u.id, $2, u.at FROM UNNEST($1::uuid[], $3::bigint[]) AS u(id, at)",
+            &[&ids, &tenant, &at],
+        )
+        .await
+        .map_err(pg_err)?;
     }
     if !batch.links.is_empty() {
-        let link = tx
-            .prepare(
-                "INSERT INTO subject_identifiers (tenant_id, blind_index, kind, subject_id) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (tenant_id, blind_index) DO NOTHING",
+        let indexes: Vec<&[u8]> = batch
+            .links
+            .iter()
+            .map(|l| l.blind_index.as_slice())
+            .collect();
+        let kinds: Vec<&str> = batch.links.iter().map(|l| l.kind.as_str()).collect();
+        let subjects: Vec<Uuid> = batch.links.iter().map(|l| l.subject.as_uuid()).collect();
+        let inserted = tx
+            .query(
+                "INSERT INTO subject_identifiers (tenant_id, blind_index, kind, subject_id)
+                 SELECT $1, u.b, u.k, u.s FROM UNNEST($2::bytea[], $3::text[], $4::uuid[]) AS u(b, k, s)
+                 ON CONFLICT (tenant_id, blind_index) DO NOTHING
+                 RETURNING blind_index",
+                &[&tenant, &indexes, &kinds, &subjects],
             )
             .await
             .map_err(pg_err)?;
-        let check = tx
-            .prepare("SELECT subject_id FROM subject_identifiers WHERE tenant_id = $1 AND blind_index = $2")
-            .await
-            .map_err(pg_err)?;
-        for l in &batch.links {
-            tx.execute(
-                &link,
-                &[&tenant, &l.blind_index, &l.kind, &l.subject.as_uuid()],
-            )
-            .await
-            .map_err(pg_err)?;
-            let linked: Uuid = tx
-                .query_one(&check, &[&tenant, &l.blind_index])
+        if inserted.len() != batch.links.len() {
+            // Some were linked meanwhile: by another batch, to the same subject or to another.
+            let linked = tx
+                .query(
+                    "SELECT blind_index, subject_id FROM subject_identifiers
+                     WHERE tenant_id = $1 AND blind_index = ANY($2::bytea[])",
+                    &[&tenant, &indexes],
+                )
                 .await
-                .map_err(pg_err)?
-                .get(0);
-            if linked != l.subject.as_uuid() {
-                return Err(StoreError::Conflict(
-                    "an identifier of this batch was linked to another subject meanwhile; retry the request".into(),
-                ));
+                .map_err(pg_err)?;
+            let linked: std::collections::HashMap<Vec<u8>, Uuid> = linked
+                .into_iter()
+                .map(|r| (r.get::<_, Vec<u8>>(0), r.get::<_, Uuid>(1)))
+                .collect();
+            for l in &batch.links {
+                if linked.get(&l.blind_index) != Some(&l.subject.as_uuid()) {
+                    return Err(StoreError::Raced(
+                        "an identifier of this batch was linked to another subject meanwhile; retry the request".into(),
+                    ));
+                }
             }
         }
     }
     if !batch.records.is_empty() {
-        let insert = tx
-            .prepare(&format!(
-                "INSERT INTO records ({RECORD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                 $14, $15, $16, $17, $18, $19, $20, $21)"
-            ))
-            .await
-            .map_err(pg_err)?;
-        for r in &batch.records {
+        let rs = &batch.records;
+        let ids: Vec<Uuid> = rs.iter().map(|r| r.id.as_uuid()).collect();
+        let subjects: Vec<Uuid> = rs.iter().map(|r| r.subject.as_uuid()).collect();
+        let products: Vec<&str> = rs.iter().map(|r| r.product.as_str()).collect();
+        let categories: Vec<String> = rs.iter().map(|r| r.categories.join(" ")).collect();
+        let purposes: Vec<&str> = rs.iter().map(|r| r.purpose.as_str()).collect();
+        let bases: Vec<&str> = rs.iter().map(|r| r.legal_basis.as_str()).collect();
+        let sources: Vec<&str> = rs.iter().map(|r| r.source.as_str()).collect();
+        let roles: Vec<&str> = rs.iter().map(|r| r.role.as_str()).collect();
+        let countries: Vec<Option<&str>> = rs.iter().map(|r| r.country.as_deref()).collect();
+        let occurred: Vec<i64> = rs.iter().map(|r| micros(r.occurred_at)).collect();
+        let ingested: Vec<i64> = rs.iter().map(|r| micros(r.ingested_at)).collect();
+        let rules: Vec<&str> = rs.iter().map(|r| r.retention_rule.as_str()).collect();
+        let buckets: Vec<&str> = rs.iter().map(|r| r.bucket.as_str()).collect();
+        let scopes: Vec<&str> = rs.iter().map(|r| r.key_scope.as_str()).collect();
+        let expires: Vec<Option<i64>> = rs.iter().map(|r| r.expires_at.map(micros)).collect();
+        let versions: Vec<i32> = rs.iter().map(|r| r.version).collect();
+        let supersedes: Vec<Option<Uuid>> = rs
+            .iter()
+            .map(|r| r.supersedes.map(|s| s.as_uuid()))
+            .collect();
+        let superseded: Vec<bool> = rs.iter().map(|r| r.superseded).collect();
+        let wrapped: Vec<&[u8]> = rs.iter().map(|r| r.wrapped_key.as_slice()).collect();
+        let payloads: Vec<&[u8]> = rs.iter().map(|r| r.payload.as_slice()).collect();
+        tx.execute(
+            &format!(
+                "INSERT INTO records ({RECORD_COLUMNS})
+                 SELECT u.id, $1, u.subject, u.product, u.categories, u.purpose, u.basis, u.source,
+                        u.role, u.country, u.occurred, u.ingested, u.rule, u.bucket, u.scope,
+                        u.expires, u.version, u.supersedes, u.superseded, u.wrapped, u.payload
+                 FROM UNNEST($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
+                             $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[],
+                             $13::text[], $14::text[], $15::text[], $16::bigint[], $17::int4[],
+                             $18::uuid[], $19::bool[], $20::bytea[], $21::bytea[])
+                      AS u(id, subject, product, categories, purpose, basis, source, role, country,
+                           occurred, ingested, rule, bucket, scope, expires, version, supersedes,
+                           superseded, wrapped, payload)"
+            ),
+            &[
+                &tenant,
+                &ids,
+                &subjects,
+                &products,
+                &categories,
+                &purposes,
+                &bases,
+                &sources,
+                &roles,
+                &countries,
+                &occurred,
+                &ingested,
+                &rules,
+                &buckets,
+                &scopes,
+                &expires,
+                &versions,
+                &supersedes,
+                &superseded,
+                &wrapped,
+                &payloads,
+            ],
+        )
+        .await
+        .map_err(pg_err)?;
+        for old in rs.iter().filter_map(|r| r.supersedes) {
             tx.execute(
-                &insert,
-                &[
-                    &r.id.as_uuid(),
-                    &tenant,
-                    &r.subject.as_uuid(),
-                    &r.product,
-                    &r.categories.join(" "),
-                    &r.purpose,
-                    &r.legal_basis,
-                    &r.source,
-                    &r.role,
-                    &r.country,
-                    &micros(r.occurred_at),
-                    &micros(r.ingested_at),
-                    &r.retention_rule,
-                    &r.bucket,
-                    &r.key_scope,
-                    &r.expires_at.map(micros),
-                    &r.version,
-                    &r.supersedes.map(|s| s.as_uuid()),
-                    &r.superseded,
-                    &r.wrapped_key,
-                    &r.payload,
-                ],
+                "UPDATE records SET superseded = TRUE, wrapped_key = ''::bytea WHERE id = $1 AND tenant_id = $2",
+                &[&old.as_uuid(), &tenant],
             )
             .await
             .map_err(pg_err)?;
-            if let Some(old) = r.supersedes {
-                tx.execute(
-                    "UPDATE records SET superseded = TRUE, wrapped_key = ''::bytea WHERE id = $1 AND tenant_id = $2",
-                    &[&old.as_uuid(), &tenant],
-                )
-                .await
-                .map_err(pg_err)?;
-            }
         }
     }
     if let Some(entry) = &batch.idempotency {

@@ -14,6 +14,10 @@ use rusqlite::{
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
+use crate::destructions::{
+    DESTRUCTION_COLUMNS, KeyDestruction, KeyRef, MAX_DESTRUCTIONS_PAGE, NewKeyDestruction,
+    stored_digest, stored_key,
+};
 use crate::location::{Location, SQLITE_FILE};
 use crate::migrate::{LATEST_VERSION, Migration, SQLITE};
 use crate::records::{IdempotencyEntry, Param, RecordBatch, RecordQuery, RecordRow, SubjectRow};
@@ -60,7 +64,8 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(db_err)?;
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL;
+        "PRAGMA page_size = 16384;
+         PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;",
     )
@@ -711,8 +716,7 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn store_batch(&self, batch: &RecordBatch) -> Result<AuditEvent> {
-        let batch = batch.clone();
+    async fn store_batch(&self, batch: RecordBatch) -> Result<AuditEvent> {
         self.write(move |tx, key| store_batch(tx, key, &batch))
             .await
     }
@@ -764,6 +768,121 @@ impl Store for SqliteStore {
         })
         .await
     }
+
+    async fn log_key_destructions(
+        &self,
+        entries: &[NewKeyDestruction],
+        audit: &NewAuditEvent,
+    ) -> Result<Vec<KeyDestruction>> {
+        let (entries, audit) = (entries.to_vec(), audit.clone());
+        self.write(move |tx, key| {
+            let stored = log_destructions(tx, &entries)?;
+            append(tx, key, &audit)?;
+            Ok(stored)
+        })
+        .await
+    }
+
+    async fn key_destructions(&self, after_seq: i64, limit: u32) -> Result<Vec<KeyDestruction>> {
+        let limit = limit.min(MAX_DESTRUCTIONS_PAGE);
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached(&format!(
+                    "SELECT {DESTRUCTION_COLUMNS} FROM key_destructions WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+                ))
+                .map_err(db_err)?;
+            let rows = stmt
+                .query_map(params![after_seq, limit], destruction_row)
+                .map_err(db_err)?;
+            rows.map(|r| r.map_err(db_err)?).collect()
+        })
+        .await
+    }
+
+    async fn key_destructions_head(&self) -> Result<i64> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM key_destructions",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db_err)
+        })
+        .await
+    }
+}
+
+/// Appends to the erasure log, numbering on from the newest entry (the single writer makes the
+/// numbers gap-free and in commit order).
+fn log_destructions(
+    tx: &Transaction<'_>,
+    entries: &[NewKeyDestruction],
+) -> Result<Vec<KeyDestruction>> {
+    let head: i64 = tx
+        .query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM key_destructions",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db_err)?;
+    let mut insert = tx
+        .prepare_cached(&format!(
+            "INSERT INTO key_destructions ({DESTRUCTION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        ))
+        .map_err(db_err)?;
+    let mut stored = Vec::with_capacity(entries.len());
+    for (seq, e) in (head + 1..).zip(entries) {
+        let (subject, scope, bucket) = match &e.key {
+            KeyRef::Subject { subject, scope } => {
+                (Some(subject.as_uuid()), Some(scope.as_str()), None)
+            }
+            KeyRef::Bucket(bucket) => (None, None, Some(bucket.as_str())),
+        };
+        insert
+            .execute(params![
+                seq,
+                e.tenant.as_uuid(),
+                e.key.kind(),
+                subject,
+                scope,
+                bucket,
+                e.key_digest.as_ref().map(|d| d.as_slice()),
+                e.reason,
+                micros(e.at),
+            ])
+            .map_err(db_err)?;
+        stored.push(KeyDestruction {
+            seq,
+            tenant: e.tenant,
+            key: e.key.clone(),
+            key_digest: e.key_digest,
+            reason: e.reason.clone(),
+            at: e.at,
+        });
+    }
+    Ok(stored)
+}
+
+fn destruction_row(r: &Row<'_>) -> rusqlite::Result<Result<KeyDestruction>> {
+    let seq: i64 = r.get(0)?;
+    let tenant: Uuid = r.get(1)?;
+    let kind: String = r.get(2)?;
+    let subject: Option<Uuid> = r.get(3)?;
+    let scope: Option<String> = r.get(4)?;
+    let bucket: Option<String> = r.get(5)?;
+    let digest: Option<Vec<u8>> = r.get(6)?;
+    let reason: String = r.get(7)?;
+    let at: i64 = r.get(8)?;
+    Ok((|| {
+        Ok(KeyDestruction {
+            seq,
+            tenant: TenantId::from_uuid(tenant),
+            key: stored_key(seq, &kind, subject.map(SubjectId::from_uuid), scope, bucket)?,
+            key_digest: stored_digest(seq, digest)?,
+            reason,
+            at: from_micros(at)?,
+        })
+    })())
 }
 
 pub(crate) const RECORD_COLUMNS: &str = "id, tenant_id, subject_id, product, categories, purpose, legal_basis, source, role, \
@@ -832,13 +951,18 @@ fn store_batch(tx: &Transaction<'_>, key: &ChainKey, batch: &RecordBatch) -> Res
             .prepare_cached("SELECT subject_id FROM subject_identifiers WHERE tenant_id = ?1 AND blind_index = ?2")
             .map_err(db_err)?;
         for l in &batch.links {
-            link.execute(params![tenant, l.blind_index, l.kind, l.subject.as_uuid()])
+            let inserted = link
+                .execute(params![tenant, l.blind_index, l.kind, l.subject.as_uuid()])
                 .map_err(db_err)?;
+            if inserted == 1 {
+                continue;
+            }
+            // Linked meanwhile: by another batch, to the same subject or to another.
             let linked: Uuid = check
                 .query_row(params![tenant, l.blind_index], |r| r.get(0))
                 .map_err(db_err)?;
             if linked != l.subject.as_uuid() {
-                return Err(StoreError::Conflict(
+                return Err(StoreError::Raced(
                     "an identifier of this batch was linked to another subject meanwhile; retry the request".into(),
                 ));
             }

@@ -3,8 +3,9 @@
 
 use custodian_core::{RecordId, SubjectId, TenantId};
 use custodian_store::{
-    BucketKeyRow, ChainKey, IdempotencyEntry, IdentifierLink, NewAuditEvent, NewSubject, Outcome,
-    RecordBatch, RecordQuery, RecordRow, StoreError, SubjectKeyRow, Tenant, open, open_keys,
+    AuditFilter, BucketKeyRow, ChainKey, IdempotencyEntry, IdentifierLink, KeyDestruction, KeyRef,
+    NewAuditEvent, NewKeyDestruction, NewSubject, Outcome, RecordBatch, RecordQuery, RecordRow,
+    StoreError, SubjectKeyRow, Tenant, key_digest, open, open_keys,
 };
 use custodian_testkit::TestDb;
 use jiff::Timestamp;
@@ -89,7 +90,7 @@ async fn a_batch_stores_subjects_links_records_and_its_idempotency_key_at_once()
         }),
         audit: audit(t),
     };
-    store.store_batch(&batch).await.unwrap();
+    store.store_batch(batch).await.unwrap();
 
     assert_eq!(
         store
@@ -165,9 +166,9 @@ async fn a_batch_whose_identifier_was_taken_meanwhile_stores_nothing() {
         idempotency: None,
         audit: audit(t),
     };
-    store.store_batch(&batch(first)).await.unwrap();
-    let err = store.store_batch(&batch(second)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    store.store_batch(batch(first)).await.unwrap();
+    let err = store.store_batch(batch(second)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Raced(_)), "{err}");
     let all = RecordQuery {
         tenant: t,
         subject: None,
@@ -185,7 +186,7 @@ async fn a_batch_whose_identifier_was_taken_meanwhile_stores_nothing() {
 }
 
 #[tokio::test]
-async fn keys_are_created_once_destroyed_on_demand_and_the_destruction_is_recorded() {
+async fn keys_are_created_once_per_tenant() {
     let db = TestDb::new().await;
     let _store = open(&db.location, ChainKey::new([1; 32])).await.unwrap();
     let keys = open_keys(&db.location).await.unwrap();
@@ -242,34 +243,284 @@ async fn keys_are_created_once_destroyed_on_demand_and_the_destruction_is_record
             .unwrap(),
         b
     );
+}
 
-    assert!(
-        keys.destroy_subject_key(t, s, "erasable", now(), "erasure")
+fn entry(
+    seq: i64,
+    tenant: TenantId,
+    key: KeyRef,
+    digest: Option<[u8; 32]>,
+    at: Timestamp,
+) -> KeyDestruction {
+    KeyDestruction {
+        seq,
+        tenant,
+        key,
+        key_digest: digest,
+        reason: "erasure".into(),
+        at,
+    }
+}
+
+#[tokio::test]
+async fn the_key_store_destroys_only_the_logged_key_and_moves_its_cursor_over_what_it_applied() {
+    let db = TestDb::new().await;
+    let _store = open(&db.location, ChainKey::new([1; 32])).await.unwrap();
+    let keys = open_keys(&db.location).await.unwrap();
+    let (t, other) = (TenantId::new(), TenantId::new());
+    let s = SubjectId::new();
+    let erasable = KeyRef::Subject {
+        subject: s,
+        scope: "erasable".into(),
+    };
+    let legal = KeyRef::Subject {
+        subject: s,
+        scope: "legal".into(),
+    };
+    let bucket = KeyRef::Bucket("sms-voice/2027-05-22".into());
+    let created = now();
+    let subject_key = |scope: &str, byte| SubjectKeyRow {
+        subject: s,
+        scope: scope.into(),
+        wrapped: vec![byte; 73],
+    };
+    keys.create_subject_keys(
+        t,
+        &[subject_key("erasable", 1), subject_key("legal", 2)],
+        created,
+    )
+    .await
+    .unwrap();
+    keys.create_subject_keys(other, &[subject_key("erasable", 1)], created)
+        .await
+        .unwrap();
+    keys.create_bucket_keys(
+        t,
+        &[BucketKeyRow {
+            bucket: "sms-voice/2027-05-22".into(),
+            wrapped: vec![3; 73],
+        }],
+        created,
+    )
+    .await
+    .unwrap();
+    assert_eq!(keys.replayed_through().await.unwrap(), 0);
+
+    let before = Timestamp::from_second(created.as_second() - 60).unwrap();
+    let applied = keys
+        .apply_destructions(
+            &[
+                // Another key's digest: a key made after this entry was logged. Kept.
+                entry(1, t, erasable.clone(), Some(key_digest(&[9; 73])), created),
+                // No key when logged, and this one was made later. Kept.
+                entry(2, t, bucket.clone(), None, before),
+                // The very key. Destroyed.
+                entry(3, t, legal.clone(), Some(key_digest(&[2; 73])), created),
+            ],
+            0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(applied.destroyed, 1);
+    assert_eq!(applied.replayed_through, 3);
+    let left: Vec<String> = keys
+        .subject_keys(t, &[s])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| k.scope)
+        .collect();
+    assert_eq!(left, vec!["erasable".to_string()]);
+    assert_eq!(
+        keys.bucket_keys(t, &["sms-voice/2027-05-22".into()])
             .await
             .unwrap()
+            .len(),
+        1
     );
-    assert!(
-        !keys
-            .destroy_subject_key(t, s, "erasable", now(), "erasure")
-            .await
-            .unwrap()
+
+    // Entries 6 and 7 after a gap: applied, but the cursor waits for 4 and 5.
+    let applied = keys
+        .apply_destructions(
+            &[
+                entry(6, t, erasable.clone(), Some(key_digest(&[1; 73])), created),
+                entry(7, t, bucket.clone(), None, created),
+            ],
+            5,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        applied.destroyed, 2,
+        "by digest, and by age when logged without a key"
     );
+    assert_eq!(applied.replayed_through, 3);
     assert!(keys.subject_keys(t, &[s]).await.unwrap().is_empty());
-    assert!(
-        keys.destroy_bucket_key(t, "sms-voice/2027-05-22", now(), "expiry")
-            .await
-            .unwrap()
+    assert_eq!(
+        keys.subject_keys(other, &[s]).await.unwrap().len(),
+        1,
+        "another tenant's key of the same subject id stays"
     );
-    let destroyed = keys.destroyed().await.unwrap();
-    assert_eq!(destroyed.len(), 2);
-    assert!(
-        destroyed
+
+    // Applying again is harmless; 4 and 5 close the gap.
+    let applied = keys
+        .apply_destructions(
+            &[
+                entry(4, t, erasable.clone(), Some(key_digest(&[1; 73])), created),
+                entry(5, t, legal, None, created),
+                entry(6, t, erasable, Some(key_digest(&[1; 73])), created),
+                entry(7, t, bucket, None, created),
+            ],
+            3,
+        )
+        .await
+        .unwrap();
+    assert_eq!(applied.destroyed, 0);
+    assert_eq!(applied.replayed_through, 7);
+
+    keys.rewind_replay_cursor(9).await.unwrap();
+    assert_eq!(
+        keys.replayed_through().await.unwrap(),
+        7,
+        "rewinding never advances"
+    );
+    keys.rewind_replay_cursor(2).await.unwrap();
+    assert_eq!(keys.replayed_through().await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn the_erasure_log_is_numbered_in_order_read_in_pages_audited_and_append_only() {
+    let db = TestDb::new().await;
+    let store = open(&db.location, ChainKey::new([1; 32])).await.unwrap();
+    let t = tenant(store.as_ref(), "Acme").await;
+    assert_eq!(store.key_destructions_head().await.unwrap(), 0);
+    let at = now();
+    let new = |key: KeyRef, digest| NewKeyDestruction {
+        tenant: t,
+        key,
+        key_digest: digest,
+        reason: "erasure".into(),
+        at,
+    };
+    let s = SubjectId::new();
+    let first = vec![
+        new(
+            KeyRef::Subject {
+                subject: s,
+                scope: "erasable".into(),
+            },
+            Some([7; 32]),
+        ),
+        new(
+            KeyRef::Subject {
+                subject: s,
+                scope: "legal".into(),
+            },
+            None,
+        ),
+    ];
+    let mut event = audit(t);
+    event.action = "keys.destroy".into();
+    let stored = store.log_key_destructions(&first, &event).await.unwrap();
+    assert_eq!(stored.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
+    let second = vec![new(
+        KeyRef::Bucket("sms-voice/2027-05-22".into()),
+        Some([8; 32]),
+    )];
+    let stored = store.log_key_destructions(&second, &event).await.unwrap();
+    assert_eq!(stored[0].seq, 3);
+    assert_eq!(store.key_destructions_head().await.unwrap(), 3);
+
+    let all = store.key_destructions(0, 100).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].key, first[0].key);
+    assert_eq!(all[0].key_digest, Some([7; 32]));
+    assert_eq!(all[1].key_digest, None);
+    assert_eq!(all[2].key, KeyRef::Bucket("sms-voice/2027-05-22".into()));
+    assert_eq!(all[2].at, at);
+    assert_eq!(all[2].reason, "erasure");
+    assert_eq!(
+        store.key_destructions(1, 1).await.unwrap(),
+        vec![all[1].clone()],
+        "a page starts after the given entry"
+    );
+    assert!(store.key_destructions(3, 100).await.unwrap().is_empty());
+
+    let events = store
+        .audit_events(&AuditFilter {
+            after_seq: 0,
+            limit: 100,
+            tenant: Some(t),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        events
             .iter()
-            .any(|d| d.kind == "subject" && d.reason == "erasure")
+            .filter(|e| e.event.action == "keys.destroy")
+            .count(),
+        2,
+        "each append is written with its audit event"
     );
-    assert!(
-        destroyed
-            .iter()
-            .any(|d| d.kind == "bucket" && d.reason == "expiry")
-    );
+
+    for sql in [
+        "UPDATE key_destructions SET reason = 'nothing'",
+        "DELETE FROM key_destructions",
+    ] {
+        let err = db.raw(sql).await.unwrap_err();
+        assert!(
+            err.contains("the erasure log is append-only"),
+            "{sql}: {err}"
+        );
+    }
+    if db.pg_url.is_some() {
+        let err = db.raw("TRUNCATE key_destructions").await.unwrap_err();
+        assert!(err.contains("append-only"), "{err}");
+    }
+    assert_eq!(store.key_destructions(0, 100).await.unwrap(), all);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_appends_to_the_erasure_log_get_gap_free_runs_of_numbers() {
+    let db = TestDb::new().await;
+    let store = open(&db.location, ChainKey::new([1; 32])).await.unwrap();
+    let t = tenant(store.as_ref(), "Acme").await;
+    let tasks: Vec<_> = (0..12)
+        .map(|i| {
+            let store = std::sync::Arc::clone(&store);
+            tokio::spawn(async move {
+                let entries: Vec<NewKeyDestruction> = (0..3)
+                    .map(|j| NewKeyDestruction {
+                        tenant: t,
+                        key: KeyRef::Bucket(format!("rule/{i}-{j}")),
+                        key_digest: None,
+                        reason: "expiry".into(),
+                        at: now(),
+                    })
+                    .collect();
+                store
+                    .log_key_destructions(&entries, &audit(t))
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    for task in tasks {
+        let run: Vec<i64> = task.await.unwrap().iter().map(|e| e.seq).collect();
+        assert_eq!(run.len(), 3);
+        assert_eq!(
+            run[2] - run[0],
+            2,
+            "one call's entries are consecutive: {run:?}"
+        );
+    }
+    let seqs: Vec<i64> = store
+        .key_destructions(0, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(seqs, (1..=36).collect::<Vec<i64>>());
+    assert_eq!(store.key_destructions_head().await.unwrap(), 36);
 }

@@ -152,6 +152,77 @@ impl TestDb {
         }
     }
 
+    /// Copies the key store as a key-store backup would: `VACUUM INTO` a file (SQLite; the
+    /// store may stay open), or every row of the `custodian_keys` tables into a schema of their
+    /// own (PostgreSQL).
+    pub async fn copy_keys(&self) -> KeysCopy {
+        let name = format!("keys_copy_{}", uuid::Uuid::new_v4().simple());
+        match &self.pg_url {
+            Some(url) => {
+                let client = pg_client(url).await;
+                client
+                    .batch_execute(&format!("CREATE SCHEMA {name}"))
+                    .await
+                    .expect("create a schema for the copy");
+                for table in key_tables(&client, "custodian_keys").await {
+                    client
+                        .batch_execute(&format!(
+                            "CREATE TABLE {name}.{table} AS SELECT * FROM custodian_keys.{table}"
+                        ))
+                        .await
+                        .expect("copy a key table");
+                }
+                KeysCopy(Copied::Schema(name))
+            }
+            None => {
+                let from = self.data_dir().join("keys.db");
+                let to = self.dir.path().join(format!("{name}.db"));
+                let target = to.clone();
+                tokio::task::spawn_blocking(move || {
+                    let conn = rusqlite::Connection::open(&from).expect("open the key store");
+                    conn.execute("VACUUM INTO ?1", [target.display().to_string()])
+                        .expect("copy the key store");
+                })
+                .await
+                .expect("the copy finished");
+                KeysCopy(Copied::File(to))
+            }
+        }
+    }
+
+    /// Puts a copy of the key store back in place of the current one, as restoring a key-store
+    /// backup would. On SQLite, every handle on the key store must be closed first (drop the
+    /// engine and key store).
+    pub async fn restore_keys(&self, copy: &KeysCopy) {
+        match (&self.pg_url, &copy.0) {
+            (Some(url), Copied::Schema(name)) => {
+                let mut client = pg_client(url).await;
+                let tables = key_tables(&client, name).await;
+                let tx = client.transaction().await.expect("a transaction");
+                for table in tables {
+                    tx.batch_execute(&format!(
+                        "DELETE FROM custodian_keys.{table};
+                         INSERT INTO custodian_keys.{table} SELECT * FROM {name}.{table};"
+                    ))
+                    .await
+                    .expect("restore a key table");
+                }
+                tx.commit().await.expect("commit the restore");
+            }
+            (None, Copied::File(file)) => {
+                let keys = self.data_dir().join("keys.db");
+                for suffix in ["", "-wal", "-shm"] {
+                    let path = PathBuf::from(format!("{}{suffix}", keys.display()));
+                    if path.exists() {
+                        std::fs::remove_file(&path).expect("remove the current key store");
+                    }
+                }
+                std::fs::copy(file, &keys).expect("restore the key store");
+            }
+            _ => panic!("a key-store copy restores to the backend it was taken from"),
+        }
+    }
+
     /// SQL that lifts the database's own append-only guard on the audit log, as an attacker
     /// with owner rights would before tampering.
     pub fn drop_audit_guards(&self) -> &'static str {
@@ -160,6 +231,36 @@ impl TestDb {
             None => "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;",
         }
     }
+}
+
+/// A copy of a test database's key store ([`TestDb::copy_keys`]).
+pub struct KeysCopy(Copied);
+
+enum Copied {
+    File(PathBuf),
+    Schema(String),
+}
+
+async fn pg_client(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .expect("the test PostgreSQL server answers");
+    tokio::spawn(connection);
+    client
+}
+
+async fn key_tables(client: &tokio_postgres::Client, schema: &str) -> Vec<String> {
+    client
+        .query(
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name",
+            &[&schema],
+        )
+        .await
+        .expect("list the key tables")
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
 }
 
 /// Copies a directory tree.

@@ -1,7 +1,7 @@
 //! Authenticated encryption of payloads and keys (XChaCha20-Poly1305), and the record
 //! envelope: a per-record data key wrapped by the subject's key *and* the bucket's key.
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use zeroize::Zeroizing;
 
@@ -57,24 +57,20 @@ impl SymmetricKey {
 /// Seals `plaintext` under `key`, binding `aad` (which is not stored): the result is
 /// `format ‖ nonce ‖ ciphertext ‖ tag`, 41 bytes longer than the plaintext.
 pub fn seal(key: &SymmetricKey, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
-    let mut nonce = [0u8; NONCE];
-    rand::fill(&mut nonce[..]);
-    let ciphertext = key
+    // One buffer, encrypted in place: no intermediate ciphertext to allocate and copy.
+    let mut out = Vec::with_capacity(1 + NONCE + plaintext.len() + TAG);
+    out.push(FORMAT);
+    out.resize(1 + NONCE, 0);
+    rand::fill(&mut out[1..]);
+    out.extend_from_slice(plaintext);
+    let (head, body) = out.split_at_mut(1 + NONCE);
+    let tag = key
         .cipher()
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: plaintext,
-                aad,
-            },
-        )
+        .encrypt_in_place_detached(XNonce::from_slice(&head[1..]), aad, body)
         .unwrap_or_else(|_| {
             unreachable!("XChaCha20-Poly1305 encryption cannot fail for in-memory data")
         });
-    let mut out = Vec::with_capacity(1 + NONCE + ciphertext.len());
-    out.push(FORMAT);
-    out.extend_from_slice(&nonce);
-    out.extend_from_slice(&ciphertext);
+    out.extend_from_slice(&tag);
     out
 }
 

@@ -1,6 +1,8 @@
 //! `custodian backup`: consistent copies of the data and of the key store, written separately
 //! so that the key store can be backed up on its own short schedule and its old copies
-//! discarded: a destroyed key then survives in no backup older than that window.
+//! discarded: a destroyed key then survives in no backup older than that window. The erasure
+//! log is part of the data copy; after a key-store copy is restored, `custodian keys replay`
+//! (or `serve`, at start) destroys again the keys destroyed since that copy was made.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -67,7 +69,9 @@ pub async fn run(
     }
     println!(
         "backup written to {}. Keep key-store copies only for your short key window: a key destroyed by an \
-         erasure or an expiry must not outlive it in a backup.",
+         erasure or an expiry must not outlive it in a backup. After restoring a key-store copy, run \
+         `custodian keys replay` (`custodian serve` does it at start): the erasure log, kept with the data, \
+         destroys again every key destroyed since the copy was made.",
         to.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -15,7 +15,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::context;
-use super::traffic::{people, record};
+use super::traffic::{Person, people, record};
 use crate::cli::BenchCommand;
 
 async fn bench_principal(engine: &Engine) -> anyhow::Result<Principal> {
@@ -30,24 +30,39 @@ async fn bench_principal(engine: &Engine) -> anyhow::Result<Principal> {
     Ok(engine.authenticate(&key.token).await?)
 }
 
-/// Ingests `total` generated records in batches of 5 000, through the real pipeline.
+/// Ingests `total` generated records in batches of 5 000 from four concurrent clients, through
+/// the real pipeline.
 async fn load(
     engine: &Engine,
     principal: &Principal,
     total: usize,
-    persons: &[super::traffic::Person],
-    rng: &mut StdRng,
+    persons: std::sync::Arc<Vec<Person>>,
+    seed: u64,
 ) -> anyhow::Result<()> {
-    let mut done = 0;
-    while done < total {
-        let n = 5_000.min(total - done);
-        let records: Vec<IngestRecord> = (done..done + n)
-            .map(|i| record(i, &persons[i % persons.len()], rng))
-            .collect();
-        engine.ingest(principal, records, None, b"").await?;
-        done += n;
-    }
+    let queue = generate(total, 5_000, persons, seed, 8);
+    let (engine, principal) = (engine.clone(), principal.clone());
+    drive(4, queue, move |records| {
+        let (engine, principal) = (engine.clone(), principal.clone());
+        async move {
+            engine.ingest(&principal, records, None, b"").await?;
+            Ok(())
+        }
+    })
+    .await?;
     Ok(())
+}
+
+fn plain_audit(tenant: custodian_core::TenantId, now: jiff::Timestamp) -> NewAuditEvent {
+    NewAuditEvent {
+        at: now,
+        actor: "bench".into(),
+        action: "bench.plain".into(),
+        tenant: Some(tenant),
+        targets: Vec::new(),
+        purpose: None,
+        outcome: Outcome::Success,
+        detail: None,
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -64,10 +79,11 @@ pub async fn run(config: Option<&Path>, command: BenchCommand) -> anyhow::Result
             records,
             batch,
             subjects,
+            clients,
             data,
         } => {
             let ctx = context::open(config, &data).await?;
-            ingest(&ctx.engine, records, batch, subjects).await?;
+            ingest(&ctx.engine, records, batch, subjects, clients).await?;
         }
         BenchCommand::Export {
             records,
@@ -81,13 +97,92 @@ pub async fn run(config: Option<&Path>, command: BenchCommand) -> anyhow::Result
             records,
             subjects,
             lookups,
+            tenant,
             data,
         } => {
             let ctx = context::open(config, &data).await?;
-            lookup(&ctx.engine, records, subjects, lookups).await?;
+            lookup(&ctx.engine, records, subjects, lookups, tenant.as_deref()).await?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Up to this many records are generated before the clock starts, so that the measured run
+/// spends the machine's cores on the server's work only; larger runs generate as they go.
+const PREGENERATE: usize = 1_000_000;
+
+/// Generated batches, made on a thread of their own (the clients' side of the load) and handed
+/// out through a queue: all made before this returns when the run is small enough, else made
+/// while the run goes on.
+fn generate(
+    total: usize,
+    batch: usize,
+    persons: std::sync::Arc<Vec<Person>>,
+    seed: u64,
+    queue: usize,
+) -> std::sync::Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Vec<IngestRecord>>>> {
+    let batch = batch.max(1);
+    let ahead = total <= PREGENERATE;
+    let capacity = if ahead {
+        total.div_ceil(batch).max(1)
+    } else {
+        queue.max(1)
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel(capacity);
+    let maker = std::thread::spawn(move || {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut done = 0;
+        while done < total {
+            let n = batch.min(total - done);
+            let records: Vec<IngestRecord> = (done..done + n)
+                .map(|i| record(i, &persons[i % persons.len()], &mut rng))
+                .collect();
+            if tx.blocking_send(records).is_err() {
+                return;
+            }
+            done += n;
+        }
+    });
+    if ahead {
+        // The queue holds every batch: the maker never waits, and is done when it returns.
+        let _ = maker.join();
+    }
+    std::sync::Arc::new(tokio::sync::Mutex::new(rx))
+}
+
+/// Runs `clients` concurrent clients, each taking the next batch and sending it with `send`,
+/// until the batches run out; returns the elapsed time and each batch's latency.
+async fn drive<F, Fut>(
+    clients: usize,
+    queue: std::sync::Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Vec<IngestRecord>>>>,
+    send: F,
+) -> anyhow::Result<(Duration, Vec<Duration>)>
+where
+    F: Fn(Vec<IngestRecord>) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..clients.max(1) {
+        let (queue, send) = (queue.clone(), send.clone());
+        tasks.spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let next = queue.lock().await.recv().await;
+                let Some(records) = next else {
+                    return Ok::<_, anyhow::Error>(latencies);
+                };
+                let t = Instant::now();
+                send(records).await?;
+                latencies.push(t.elapsed());
+            }
+        });
+    }
+    let mut latencies = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        latencies.extend(done.context("a bench client failed")??);
+    }
+    Ok((started.elapsed(), latencies))
 }
 
 async fn ingest(
@@ -95,103 +190,108 @@ async fn ingest(
     total: usize,
     batch: usize,
     subjects: Option<usize>,
+    clients: usize,
 ) -> anyhow::Result<()> {
     let principal = bench_principal(engine).await?;
     let subjects = subjects.unwrap_or((total / 10).max(1));
     let mut rng = StdRng::seed_from_u64(7);
-    let persons = people(subjects, &mut rng);
+    let persons = std::sync::Arc::new(people(subjects, &mut rng));
     println!(
-        "bench ingest: {total} records over {subjects} subjects, batches of {batch}, database {}",
+        "bench ingest: {total} records over {subjects} subjects, batches of {batch}, {clients} concurrent clients, database {}",
         engine.store().backend()
+    );
+    println!(
+        "  (traffic is generated {})",
+        if total <= PREGENERATE {
+            "before each timed run starts"
+        } else {
+            "on a thread of its own while the runs go on"
+        }
     );
 
     // The real pipeline: policy checks, identifier normalisation, blind indexes, keys, sealing.
-    let mut latencies = Vec::new();
-    let started = Instant::now();
-    let mut done = 0;
-    while done < total {
-        let n = batch.min(total - done);
-        let records: Vec<IngestRecord> = (done..done + n)
-            .map(|i| record(i, &persons[i % persons.len()], &mut rng))
-            .collect();
-        let t = Instant::now();
-        engine
-            .ingest(&principal, records, None, b"")
-            .await
-            .context("an ingest batch failed")?;
-        latencies.push(t.elapsed());
-        done += n;
-    }
-    let sealed = started.elapsed();
+    let queue = generate(total, batch, persons.clone(), 11, clients * 2);
+    let (sealed, mut latencies) = {
+        let (engine, principal) = (engine.clone(), principal.clone());
+        drive(clients, queue, move |records| {
+            let (engine, principal) = (engine.clone(), principal.clone());
+            async move {
+                engine
+                    .ingest(&principal, records, None, b"")
+                    .await
+                    .context("an ingest batch failed")?;
+                Ok(())
+            }
+        })
+        .await?
+    };
 
     // The naive baseline in the same run: the same number of rows written as plaintext straight
     // to the store, with no policy check, no blind index, no key and no encryption.
-    let plain_started = Instant::now();
-    let mut done = 0;
     let subject = SubjectId::new();
     let now = jiff::Timestamp::now();
-    let mut first = true;
-    while done < total {
-        let n = batch.min(total - done);
-        let rows: Vec<RecordRow> = (done..done + n)
-            .map(|i| {
-                let r = record(i, &persons[i % persons.len()], &mut rng);
-                RecordRow {
-                    id: RecordId::new(),
-                    tenant: principal.tenant,
-                    subject,
-                    product: r.product,
-                    categories: r.data.keys().cloned().collect(),
-                    purpose: r.purpose,
-                    legal_basis: r.legal_basis,
-                    source: "customer-supplied".into(),
-                    role: "processor".into(),
-                    country: r.country,
-                    occurred_at: now,
-                    ingested_at: now,
-                    retention_rule: "sms-voice".into(),
-                    bucket: "plain".into(),
-                    key_scope: "erasable".into(),
-                    expires_at: None,
-                    version: 1,
-                    supersedes: None,
-                    superseded: false,
-                    wrapped_key: Vec::new(),
-                    payload: serde_json::to_vec(&r.data).unwrap_or_default(),
-                }
-            })
-            .collect();
-        engine
-            .store()
-            .store_batch(&RecordBatch {
-                tenant: principal.tenant,
-                subjects: if first {
-                    vec![NewSubject {
-                        id: subject,
-                        created_at: now,
-                    }]
-                } else {
-                    Vec::new()
-                },
-                links: Vec::new(),
-                records: rows,
-                idempotency: None,
-                audit: NewAuditEvent {
-                    at: now,
-                    actor: "bench".into(),
-                    action: "bench.plain".into(),
-                    tenant: Some(principal.tenant),
-                    targets: Vec::new(),
-                    purpose: None,
-                    outcome: Outcome::Success,
-                    detail: None,
-                },
-            })
-            .await?;
-        first = false;
-        done += n;
-    }
-    let plain = plain_started.elapsed();
+    engine
+        .store()
+        .store_batch(RecordBatch {
+            tenant: principal.tenant,
+            subjects: vec![NewSubject {
+                id: subject,
+                created_at: now,
+            }],
+            links: Vec::new(),
+            records: Vec::new(),
+            idempotency: None,
+            audit: plain_audit(principal.tenant, now),
+        })
+        .await?;
+    let queue = generate(total, batch, persons.clone(), 13, clients * 2);
+    let (plain, _) = {
+        let (engine, tenant) = (engine.clone(), principal.tenant);
+        drive(clients, queue, move |records| {
+            let engine = engine.clone();
+            async move {
+                let rows: Vec<RecordRow> = records
+                    .into_iter()
+                    .map(|r| RecordRow {
+                        id: RecordId::new(),
+                        tenant,
+                        subject,
+                        categories: r.data.keys().cloned().collect(),
+                        payload: serde_json::to_vec(&r.data).unwrap_or_default(),
+                        product: r.product,
+                        purpose: r.purpose,
+                        legal_basis: r.legal_basis,
+                        source: "customer-supplied".into(),
+                        role: "processor".into(),
+                        country: r.country,
+                        occurred_at: now,
+                        ingested_at: now,
+                        retention_rule: "sms-voice".into(),
+                        bucket: "plain".into(),
+                        key_scope: "erasable".into(),
+                        expires_at: None,
+                        version: 1,
+                        supersedes: None,
+                        superseded: false,
+                        wrapped_key: Vec::new(),
+                    })
+                    .collect();
+                engine
+                    .store()
+                    .store_batch(RecordBatch {
+                        tenant,
+                        subjects: Vec::new(),
+                        links: Vec::new(),
+                        records: rows,
+                        idempotency: None,
+                        audit: plain_audit(tenant, now),
+                    })
+                    .await?;
+                Ok(())
+            }
+        })
+        .await?
+    };
 
     latencies.sort();
     let rate = |d: Duration| total as f64 / d.as_secs_f64();
@@ -214,30 +314,73 @@ async fn ingest(
     Ok(())
 }
 
+/// A principal of an existing tenant (runs that reuse an earlier run's records), or of a new
+/// bench tenant.
+async fn principal_for(
+    engine: &Engine,
+    tenant: Option<&str>,
+    name: &str,
+) -> anyhow::Result<Principal> {
+    match tenant {
+        Some(id) => {
+            let id = id
+                .parse()
+                .with_context(|| format!("`{id}` is not a tenant id"))?;
+            let scopes = vec![Scope::RecordsRead.as_str().to_string()];
+            let key = engine
+                .create_api_key(&Actor::System, id, name, &scopes)
+                .await?;
+            Ok(engine.authenticate(&key.token).await?)
+        }
+        None => bench_principal(engine).await,
+    }
+}
+
 async fn lookup(
     engine: &Engine,
     total: usize,
     subjects: usize,
     lookups: usize,
+    tenant: Option<&str>,
 ) -> anyhow::Result<()> {
-    let principal = bench_principal(engine).await?;
+    let principal = principal_for(engine, tenant, "bench-lookup").await?;
+    let total = if tenant.is_some() { 0 } else { total };
     let mut rng = StdRng::seed_from_u64(11);
-    let persons = people(subjects, &mut rng);
+    let persons = std::sync::Arc::new(people(subjects, &mut rng));
     println!(
-        "bench lookup: {total} records over {subjects} subjects, then {lookups} lookups, database {}",
+        "bench lookup: {total} records loaded over {subjects} subjects, then {lookups} lookups, tenant {}, database {}",
+        principal.tenant,
         engine.store().backend()
     );
     let t = Instant::now();
-    load(engine, &principal, total, &persons, &mut rng).await?;
+    load(engine, &principal, total, persons.clone(), 12).await?;
     println!("  loaded in {:.1} s", t.elapsed().as_secs_f64());
     let mut found = Vec::with_capacity(lookups);
-    let mut opened = 0usize;
+    let (mut opened, mut missing) = (0usize, 0usize);
     for _ in 0..lookups {
         let person = &persons[rng.random_range(0..persons.len())];
         let t = Instant::now();
-        let subject = engine
-            .find_subject(&principal, "phone", &person.phone)
-            .await?;
+        // Products identify people by phone, e-mail or WhatsApp id: the person is found by
+        // whichever their records carry.
+        let mut subject = None;
+        for (kind, value) in [
+            ("phone", &person.phone),
+            ("email", &person.email),
+            ("whatsapp", &person.whatsapp),
+        ] {
+            match engine.find_subject(&principal, kind, value).await {
+                Ok(s) => {
+                    subject = Some(s);
+                    break;
+                }
+                Err(custodian_engine::EngineError::NotFound { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let Some(subject) = subject else {
+            missing += 1;
+            continue;
+        };
         let records = engine
             .subject_records(&principal, subject, "transmission", None, None, 1000)
             .await?;
@@ -246,11 +389,11 @@ async fn lookup(
     }
     found.sort();
     println!(
-        "  find and open a subject's records: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({:.1} records per subject)",
+        "  find and open a subject's records: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({:.1} records per subject; {missing} people had no records)",
         percentile(&found, 0.5).as_secs_f64() * 1e3,
         percentile(&found, 0.99).as_secs_f64() * 1e3,
         found.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
-        opened as f64 / lookups.max(1) as f64
+        opened as f64 / found.len().max(1) as f64
     );
     Ok(())
 }
@@ -278,28 +421,16 @@ fn reset_peak_rss() -> bool {
 
 async fn export(engine: &Engine, total: usize, tenant: Option<&str>) -> anyhow::Result<()> {
     use std::io::Write;
-    let principal = match tenant {
-        Some(id) => {
-            let id = id
-                .parse()
-                .with_context(|| format!("`{id}` is not a tenant id"))?;
-            let scopes = vec![Scope::RecordsRead.as_str().to_string()];
-            let key = engine
-                .create_api_key(&Actor::System, id, "bench-export", &scopes)
-                .await?;
-            engine.authenticate(&key.token).await?
-        }
-        None => bench_principal(engine).await?,
-    };
+    let principal = principal_for(engine, tenant, "bench-export").await?;
     let total = if tenant.is_some() { 0 } else { total };
     let mut rng = StdRng::seed_from_u64(13);
-    let persons = people((total / 10).max(1), &mut rng);
+    let persons = std::sync::Arc::new(people((total / 10).max(1), &mut rng));
     println!(
         "bench export: {total} records loaded first, database {}",
         engine.store().backend()
     );
     let t = Instant::now();
-    load(engine, &principal, total, &persons, &mut rng).await?;
+    load(engine, &principal, total, persons, 14).await?;
     println!(
         "  loaded in {:.1} s (peak RSS while loading {:.0} MiB)",
         t.elapsed().as_secs_f64(),

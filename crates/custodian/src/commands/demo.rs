@@ -10,7 +10,7 @@ use custodian_store::{NewAuditEvent, Outcome};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::{context, serve, traffic};
+use super::{context, keys, serve, traffic};
 
 /// The seed of the demo's generated people, so the printed example finds someone.
 const DEMO_SEED: u64 = 2023;
@@ -28,6 +28,7 @@ pub async fn run(config: Option<&Path>, mut args: ServeArgs) -> anyhow::Result<E
         args.data.data_dir = Some(PathBuf::from("data/demo"));
     }
     let mut ctx = context::open(config, &args.data).await?;
+    keys::replay_at_start(&ctx.engine).await?;
     if let Some(listen) = &args.listen {
         ctx.settings.server.listen = listen.clone();
     }

@@ -5,6 +5,7 @@ mod backup;
 mod bench;
 mod context;
 mod demo;
+mod keys;
 mod policy;
 mod serve;
 mod traffic;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Command::Tenant(c) => admin::tenant(config.as_deref(), c).await,
                 Command::Apikey(c) => admin::apikey(config.as_deref(), c).await,
                 Command::Audit(c) => admin::audit(config.as_deref(), c).await,
+                Command::Keys(c) => keys::run(config.as_deref(), c).await,
                 Command::Bench(c) => bench::run(config.as_deref(), c).await,
                 Command::Backup {
                     to,

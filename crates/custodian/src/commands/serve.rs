@@ -8,11 +8,14 @@ use custodian_engine::Engine;
 use custodian_http::{AppState, router};
 use tokio::net::TcpListener;
 
-use super::context;
+use super::{context, keys};
 use crate::cli::ServeArgs;
 
 pub async fn run(config: Option<&Path>, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut ctx = context::open(config, &args.data).await?;
+    // Before the first request: destructions logged since the key store's last replay (a
+    // restored key-store copy, an interrupted destruction) are carried out again.
+    keys::replay_at_start(&ctx.engine).await?;
     if let Some(listen) = args.listen {
         ctx.settings.server.listen = listen;
     }

@@ -86,7 +86,10 @@ async fn an_ingested_record_is_found_by_its_phone_in_any_format_and_reads_back_f
         .json()
         .await
         .unwrap();
-    assert_eq!(one["data"]["phone-number"], "+31 6 12345678");
+    assert_eq!(
+        one["data"]["phone-number"], "+31612345678",
+        "phone numbers in the payload are normalised like the identifiers"
+    );
 
     let events = app
         .engine
@@ -168,6 +171,167 @@ async fn ingest_refuses_what_the_policy_does_not_declare_and_lists_the_options()
 }
 
 #[tokio::test]
+async fn a_payload_field_of_the_wrong_shape_is_named_with_what_was_expected() {
+    let app = spawn_app().await;
+    let (_, key) = app.tenant_with_key("Acme", ALL).await;
+    let mut bad = sms("+31612345679", "two");
+    bad["data"]["traffic-data"]["duration_s"] = json!("abc");
+    let batch = json!([sms("+31612345678", "one"), bad]);
+    let (code, message, field) = error_of(post(&app, &key, &batch).await, 422).await;
+    assert_eq!(code, "invalid_record");
+    assert_eq!(
+        field.as_deref(),
+        Some("records[1].data.traffic-data.duration_s")
+    );
+    assert_eq!(message, "record 1: expected an integer ≥ 0, got \"abc\"");
+    let (code, _, _) = error_of(lookup(&app, &key, "phone", "+31612345678").await, 404).await;
+    assert_eq!(code, "not_found", "nothing of the refused batch was stored");
+
+    for (path, value, field) in [
+        (
+            "/traffic-data/direction",
+            json!("sideways"),
+            "records[0].data.traffic-data.direction",
+        ),
+        (
+            "/traffic-data/salary",
+            json!(1),
+            "records[0].data.traffic-data.salary",
+        ),
+        (
+            "/communication-content",
+            json!({ "subject": "an SMS has no subject" }),
+            "records[0].data.communication-content",
+        ),
+        (
+            "/communication-content",
+            json!("x".repeat(70 * 1024)),
+            "records[0].data.communication-content",
+        ),
+        (
+            "/phone-number",
+            json!("not a phone"),
+            "records[0].data.phone-number",
+        ),
+    ] {
+        let mut record = sms("+31612345678", "hi");
+        let (parent, name) = path.rsplit_once('/').unwrap();
+        let target = if parent.is_empty() {
+            &mut record["data"]
+        } else {
+            record["data"].pointer_mut(parent).unwrap()
+        };
+        target[name] = value;
+        let (code, message, got) = error_of(post(&app, &key, &record).await, 422).await;
+        assert_eq!(code, "invalid_record");
+        assert_eq!(got.as_deref(), Some(field), "{message}");
+    }
+    let mut record = sms("+31612345678", "hi");
+    record["data"]["traffic-data"]
+        .as_object_mut()
+        .unwrap()
+        .remove("direction");
+    let (_, message, field) = error_of(post(&app, &key, &record).await, 422).await;
+    assert_eq!(
+        field.as_deref(),
+        Some("records[0].data.traffic-data.direction")
+    );
+    assert!(message.contains("this field is required"), "{message}");
+}
+
+/// One record of realistic data for every product of the seeds' policy that holds data.
+fn one_per_product() -> Vec<Value> {
+    let recording = json!({ "uri": "https://media.example.com/calls/1.wav", "content_type": "audio/wav", "bytes": 480000, "duration_s": 30 });
+    let traffic = json!({ "direction": "outbound", "started_at": "2024-05-18T09:30:00Z", "duration_s": 30, "operator": "KPN" });
+    let location = json!({ "terminating_carrier": "KPN", "network_code": "20408", "routing_path": ["AMS"], "position": { "lat": 52.37, "lon": 4.89 } });
+    let phone = json!({ "phone": "+31612345678" });
+    let email = json!({ "email": "Anna@Example.com" });
+    let records = json!([
+        { "product": "sms", "purpose": "transmission", "legal_basis": "contract", "identifiers": phone,
+          "data": { "phone-number": "06 1234 5678", "communication-content": "Your code is 4921", "traffic-data": traffic, "location-data": location } },
+        { "product": "voice", "purpose": "provide-services", "legal_basis": "contract", "identifiers": phone,
+          "data": { "phone-number": "+31612345678", "communication-content": "Your appointment is at nine", "traffic-data": traffic, "location-data": location, "recordings": [recording] } },
+        { "product": "email", "purpose": "provide-services", "legal_basis": "contract", "identifiers": email,
+          "data": { "name": "Anna de Vries", "email-address": "Anna@Example.com", "ip-address": "192.0.2.7", "demographic-data": { "language": "nl", "segments": ["newsletter"] }, "communication-content": { "subject": "Your invoice", "body": "Attached.", "attachments": [{ "uri": "https://media.example.com/a/1.pdf", "content_type": "application/pdf" }] } } },
+        { "product": "inbox", "purpose": "provide-services", "legal_basis": "contract", "identifiers": email,
+          "data": { "customer-agent-data": { "agent_id": "a-1", "name": "Jan", "email": "jan@example.com" }, "channel-data": { "channel": "whatsapp", "conversation_id": "c-1", "tags": ["vip"] } } },
+        { "product": "flow-builder", "purpose": "provide-services", "legal_basis": "contract", "identifiers": phone,
+          "data": { "phone-number": "+31612345678", "email-address": "anna@example.com", "channel-id": "whatsapp:+31612345678", "channel-data": { "channel": "sms", "status": "done" } } },
+        { "product": "video", "purpose": "provide-services", "legal_basis": "contract", "identifiers": email,
+          "data": { "name": "Anna de Vries", "email-address": "anna@example.com", "ip-address": "192.0.2.7", "meeting-date": "2024-05-18T10:00:00+02:00", "meeting-description": "Kitchen consultation", "meeting-review": { "rating": 5 }, "meeting-wrap-up": "Quote sent.", "meeting-recording": [recording], "phone-number": "+31612345678" } },
+        { "product": "omnichannel-widget", "purpose": "provide-services", "legal_basis": "contract", "identifiers": email,
+          "data": { "email-address": "anna@example.com", "phone-number": "+31612345678", "channel-id": "line:U4af49806", "preferred-channel": "line", "ip-address": "192.0.2.7", "traffic-data": { "direction": "inbound" } } },
+        { "product": "conversations", "purpose": "transmission", "legal_basis": "contract", "identifiers": { "whatsapp": "+31612345678" },
+          "data": { "phone-number": "+31612345678", "channel-id": "whatsapp:+31612345678", "traffic-data": traffic, "communication-content": { "text": "Here it is", "attachments": [{ "uri": "https://media.example.com/i/1.jpg", "content_type": "image/jpeg" }], "location": { "lat": 52.37, "lon": 4.89 } } } },
+        { "product": "push-notifications", "purpose": "provide-services", "legal_basis": "contract", "identifiers": { "ip": "192.0.2.7" },
+          "data": { "ip-address": "192.0.2.7", "traffic-data": { "direction": "outbound", "bytes": 512 }, "communication-content": { "title": "Shipped", "body": "Your order is on its way", "url": "https://shop.example.com/orders/1" } } },
+        { "product": "cdp", "purpose": "provide-services", "legal_basis": "contract", "identifiers": email,
+          "data": { "name": "Anna de Vries", "email-address": "anna@example.com", "ip-address": "192.0.2.7" } },
+        { "product": "contacts", "purpose": "provide-services", "legal_basis": "contract", "identifiers": phone,
+          "data": { "name": "Anna de Vries", "phone-number": "+31612345678", "email-address": "anna@example.com", "channel-id": "viber:anna" } },
+        { "product": "transmission-history", "purpose": "transmission", "legal_basis": "contract", "identifiers": phone,
+          "data": { "phone-number": "+31612345678", "email-address": "anna@example.com", "channel-id": "line:U4af49806", "traffic-data": traffic } },
+        { "product": "customer-account", "purpose": "create-account", "legal_basis": "contract", "identifiers": email,
+          "data": { "name": "Anna de Vries", "email-address": "anna@example.com", "phone-number": "+31612345678", "business-address": { "company": "Example B.V.", "street": "Damrak 1", "postcode": "1012 LG", "city": "Amsterdam", "country": "NL" }, "signature": { "signed_at": "2024-01-02T12:00:00Z", "document": { "uri": "https://sign.example.com/envelopes/9" } }, "job-title": "CTO", "employer": "Example B.V.", "credentials": { "username": "anna@example.com", "two_factor": true }, "gender": "woman" } },
+        { "product": "financial-records", "purpose": "finance-billing", "legal_basis": "contract", "identifiers": email,
+          "data": { "billing-details": { "company": "Example B.V.", "vat_id": "NL123456789B01", "address": { "city": "Amsterdam", "country": "NL" } }, "bank-details": { "iban": "NL91ABNA0417164300", "bic": "ABNANL2A", "account_name": "Example B.V." }, "card-details": { "last_four": "4242", "expiry_month": 12, "expiry_year": 2027 }, "invoices": { "number": "INV-1", "issued_on": "2024-05-01", "amount": 99.5, "currency": "EUR" } } },
+        { "product": "leads", "purpose": "promote-services", "legal_basis": "consent", "identifiers": email,
+          "data": { "name": "Anna de Vries", "email-address": "anna@example.com", "phone-number": "+31612345678", "job-title": "CTO", "employer": "Example B.V.", "company-details": { "name": "Example B.V.", "website": "https://example.com", "industry": "Retail" }, "linkedin-profile": "https://www.linkedin.com/in/example", "product-interest": { "products": ["voice", "video"], "notes": "Met at a fair" } } },
+        { "product": "website-visitors", "purpose": "website-operation", "legal_basis": "legitimate-interest", "identifiers": { "ip": "192.0.2.7" },
+          "data": { "ip-address": "192.0.2.7", "cookie-preferences": { "functional": true, "marketing": false, "chosen_at": "2024-05-18T09:30:00Z" }, "cookie-data": { "name": "session", "domain": "www.example.com" } } },
+        { "product": "support-interactions", "purpose": "customer-support", "legal_basis": "contract", "identifiers": phone,
+          "data": { "phone-number": "+31612345678", "support-call-recording": recording } },
+    ]);
+    records.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_record_of_every_product_that_holds_data_is_stored_and_reads_back_normalised() {
+    let app = spawn_app().await;
+    let (_, key) = app.tenant_with_key("Acme", ALL).await;
+    let records = one_per_product();
+    let policy = app.engine.policy().clone();
+    let current = policy.current().unwrap();
+    for product in current
+        .product
+        .iter()
+        .filter(|p| !p.categories.is_empty() || !p.optional.is_empty())
+    {
+        assert!(
+            records.iter().any(|r| r["product"] == product.id.as_str()),
+            "product `{}` has no example",
+            product.id.as_str()
+        );
+    }
+    for record in &records {
+        let response = post(&app, &key, record).await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 201, "{}: {body}", record["product"]);
+        let id = body["records"][0]["id"].as_str().unwrap();
+        let read: Value = app
+            .get_as(
+                &key,
+                &format!(
+                    "/v1/records/{id}?purpose={}",
+                    record["purpose"].as_str().unwrap()
+                ),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(read["product"], record["product"]);
+        if let Some(phone) = read["data"].get("phone-number") {
+            assert_eq!(phone, "+31612345678", "{}", record["product"]);
+        }
+        if let Some(email) = read["data"].get("email-address") {
+            assert_eq!(email, "anna@example.com", "{}", record["product"]);
+        }
+    }
+}
+
+#[tokio::test]
 async fn malformed_and_oversized_bodies_get_clear_errors() {
     let app = spawn_app().await;
     let (_, key) = app.tenant_with_key("Acme", ALL).await;
@@ -184,7 +348,14 @@ async fn malformed_and_oversized_bodies_get_clear_errors() {
     assert_eq!(code, "invalid_json");
     assert!(message.contains("line 1"), "{message}");
 
-    let big = sms("+31612345678", &"x".repeat(70 * 1024));
+    // Every value fits its shape, yet together they exceed what one record may hold.
+    let big = json!({
+        "product": "email",
+        "purpose": "transmission",
+        "legal_basis": "contract",
+        "identifiers": { "email": "jan@example.com" },
+        "data": { "communication-content": { "body": "x".repeat(30_000), "html": "y".repeat(40_000) } }
+    });
     let (code, _, _) = error_of(post(&app, &key, &big).await, 413).await;
     assert_eq!(code, "too_large");
 
@@ -618,4 +789,97 @@ async fn a_restricted_subject_keeps_its_records_but_leaves_every_processing_read
             .iter()
             .any(|e| e.event.action == "subject.unrestrict")
     );
+}
+
+#[tokio::test]
+async fn concurrent_batches_naming_the_same_new_person_file_one_subject() {
+    let app = spawn_app().await;
+    let (_, key) = app.tenant_with_key("Acme", ALL).await;
+    // Eight clients at once, each a batch about the same two people seen for the first time.
+    let sends = (0..8).map(|i| {
+        let batch = json!([
+            sms("+31612340001", &format!("first {i}")),
+            sms("+31612340002", &format!("second {i}"))
+        ]);
+        let (app, key) = (&app, &key);
+        async move { post(app, key, &batch).await.status() }
+    });
+    let statuses = futures::future::join_all(sends).await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    for phone in ["+31612340001", "+31612340002"] {
+        let found: Value = lookup(&app, &key, "phone", phone)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let subject = found["subject"].as_str().unwrap();
+        let page: Value = app
+            .get_as(
+                &key,
+                &format!("/v1/subjects/{subject}/records?purpose=transmission"),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            page["records"].as_array().unwrap().len(),
+            8,
+            "every batch's record is filed under the one subject of {phone}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rectification_takes_the_same_shapes_as_an_ingest() {
+    let app = spawn_app().await;
+    let (_, key) = app.tenant_with_key("Acme", ALL).await;
+    let stored: Value = post(&app, &key, &sms("+31612345678", "text"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = stored["records"][0]["id"].as_str().unwrap().to_string();
+    let correct = |data: Value| {
+        app.client
+            .post(app.url(&format!("/v1/records/{id}/rectifications")))
+            .bearer_auth(&key)
+            .json(&json!({ "data": data }))
+            .send()
+    };
+    let (code, message, field) = error_of(
+        correct(json!({ "phone-number": "not a phone" }))
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(code, "invalid_input");
+    assert_eq!(field.as_deref(), Some("data.phone-number"), "{message}");
+    let (_, message, field) = error_of(
+        correct(json!({ "traffic-data": { "direction": "sideways" } }))
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(
+        field.as_deref(),
+        Some("data.traffic-data.direction"),
+        "{message}"
+    );
+    // Nothing was stored by the refused corrections: the record is still version 1 and reads.
+    let one: Value = app
+        .get_as(&key, &format!("/v1/records/{id}?purpose=transmission"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["version"], 1);
+    assert_eq!(one["data"]["communication-content"], "text");
+    // A written-out number is stored in E.164.
+    let response = correct(json!({ "phone-number": "06 1234 5678" }))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
 }

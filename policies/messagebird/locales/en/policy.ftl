@@ -225,6 +225,9 @@ retention-consent-proof = Proof of consent decisions, kept to demonstrate them
 retention-request-confirmations = Confirmation emails of data protection requests, kept to demonstrate that the requests were fulfilled
 retention-cookies = Data collected through cookies, kept for the lifespan of each cookie
 retention-tracking-data = Website analytics data, kept for as long as the website is tracked with the tool that collected it
+retention-customer-account = Customer account data, kept while you have an account and for up to ten years after, to show that we comply with national and EU financial and tax law
+retention-support-calls = Support calls, kept for six months to handle questions and complaints about the call and to train our team
+retention-account-records = Account, order and membership records, kept while you have an account with us
 
 ## Rights
 

@@ -225,6 +225,9 @@ retention-consent-proof = Bukti keputusan persetujuan, disimpan untuk membuktika
 retention-request-confirmations = Email konfirmasi atas permintaan pelindungan data, disimpan untuk membuktikan bahwa permintaan tersebut telah dipenuhi
 retention-cookies = Data yang dikumpulkan melalui cookie, disimpan selama masa berlaku masing-masing cookie
 retention-tracking-data = Data analitik situs web, disimpan selama situs web dilacak dengan alat yang mengumpulkan data tersebut
+retention-customer-account = Data akun pelanggan, disimpan selama Anda memiliki akun dan hingga sepuluh tahun setelahnya, untuk membuktikan bahwa kami mematuhi hukum keuangan dan perpajakan nasional serta Uni Eropa
+retention-support-calls = Panggilan dukungan pelanggan, disimpan selama enam bulan untuk menangani pertanyaan dan keluhan tentang panggilan tersebut dan untuk melatih tim kami
+retention-account-records = Catatan akun, pesanan, dan keanggotaan, disimpan selama Anda memiliki akun bersama kami
 
 ## Hak
 

@@ -225,6 +225,9 @@ retention-consent-proof = Bewijs van toestemmingskeuzes, bewaard om deze aan te 
 retention-request-confirmations = Bevestigingsmails van privacyverzoeken, bewaard om aan te tonen dat aan de verzoeken is voldaan
 retention-cookies = Gegevens die via cookies worden verzameld, bewaard gedurende de levensduur van elke cookie
 retention-tracking-data = Gegevens van websiteanalyse, bewaard zolang het websitegebruik wordt gemeten met de tool die de gegevens heeft verzameld
+retention-customer-account = Klantaccountgegevens, bewaard zolang u een account heeft en tot tien jaar daarna, om aan te tonen dat wij voldoen aan de nationale en Europese financiële en fiscale wetgeving
+retention-support-calls = Gesprekken met klantenondersteuning, zes maanden bewaard om vragen en klachten over het gesprek af te handelen en ons team op te leiden
+retention-account-records = Account-, bestel- en lidmaatschapsgegevens, bewaard zolang u een account bij ons heeft
 
 ## Rechten
 

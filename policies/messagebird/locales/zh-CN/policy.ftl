@@ -224,6 +224,9 @@ retention-consent-proof = 同意决定的证明，保留用于证明这些决定
 retention-request-confirmations = 数据保护请求的确认电子邮件，保留用于证明这些请求已得到履行
 retention-cookies = 通过 Cookie 收集的数据，在每个 Cookie 的有效期内保留
 retention-tracking-data = 网站分析数据，在使用收集该数据的工具跟踪网站期间保留
+retention-customer-account = 客户账户数据，在您拥有账户期间及其后最长十年内保留，用于证明我们遵守了国家及欧盟的财务和税收法律
+retention-support-calls = 客户支持通话，保留六个月，用于处理与通话有关的问题和投诉以及培训我们的团队
+retention-account-records = 账户、订单和会员记录，在您拥有我们的账户期间保留
 
 ## 权利
 
