@@ -42,6 +42,9 @@ pub struct StorageSettings {
     pub data_dir: PathBuf,
     /// A database URL (`postgres://…` or `sqlite:PATH`), instead of the data directory.
     pub database_url: Option<Secret>,
+    /// A PostgreSQL URL for the key store, apart from the data (default: the schema
+    /// `custodian_keys` of the data's database, or `keys.db` beside a SQLite data file).
+    pub keys_database_url: Option<Secret>,
 }
 
 /// `[keys]`
@@ -81,6 +84,7 @@ impl Default for Settings {
             storage: StorageSettings {
                 data_dir: PathBuf::from("data"),
                 database_url: None,
+                keys_database_url: None,
             },
             keys: KeySettings {
                 master_key_file: None,
@@ -102,6 +106,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("CUSTODIAN_LISTEN", "server.listen"),
     ("CUSTODIAN_DATA_DIR", "storage.data_dir"),
     ("CUSTODIAN_DATABASE_URL", "storage.database_url"),
+    ("CUSTODIAN_KEYS_DATABASE_URL", "storage.keys_database_url"),
     ("CUSTODIAN_MASTER_KEY_FILE", "keys.master_key_file"),
     ("CUSTODIAN_MASTER_KEY", "keys.master_key"),
     ("CUSTODIAN_POLICY", "policy.dir"),
@@ -109,7 +114,13 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 /// Secrets that may also come from a file named by `<VAR>_FILE`.
-const SECRET_FILES: &[(&str, &str)] = &[("CUSTODIAN_DATABASE_URL_FILE", "storage.database_url")];
+const SECRET_FILES: &[(&str, &str)] = &[
+    ("CUSTODIAN_DATABASE_URL_FILE", "storage.database_url"),
+    (
+        "CUSTODIAN_KEYS_DATABASE_URL_FILE",
+        "storage.keys_database_url",
+    ),
+];
 
 /// Builds the settings from every layer below the command line.
 pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
@@ -159,6 +170,21 @@ impl Settings {
         match &self.storage.database_url {
             Some(url) => custodian_store::Location::from_url(url).map_err(anyhow::Error::from),
             None => Ok(custodian_store::Location::data_dir(&self.storage.data_dir)),
+        }
+    }
+
+    /// Where the key store lives: its own PostgreSQL database when `keys_database_url` is
+    /// set, else beside the data (see [`custodian_store::open_keys`]).
+    pub fn keys_location(&self) -> anyhow::Result<custodian_store::Location> {
+        match &self.storage.keys_database_url {
+            Some(url) => match custodian_store::Location::from_url(url)? {
+                pg @ custodian_store::Location::Postgres(_) => Ok(pg),
+                _ => anyhow::bail!(
+                    "storage.keys_database_url (CUSTODIAN_KEYS_DATABASE_URL) must be a postgres:// URL; \
+                     a SQLite key store is always its own file beside the data (keys.db)"
+                ),
+            },
+            None => self.location(),
         }
     }
 

@@ -639,3 +639,59 @@ async fn keys_replay_destroys_again_what_a_restored_key_store_brought_back() {
             .is_empty()
     );
 }
+
+/// `custodian ARGS` on `db` with the key store at `keys_url`.
+fn run_with_keys_at(db: &TestDb, keys_url: &str, args: &[&str]) -> Output {
+    let data = data_args(db);
+    Command::new(env!("CARGO_BIN_EXE_custodian"))
+        .args(args)
+        .args(&data)
+        .current_dir(repo())
+        .env_remove("CUSTODIAN_DATABASE_URL")
+        .env("CUSTODIAN_KEYS_DATABASE_URL", keys_url)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+#[tokio::test]
+async fn the_key_store_can_live_in_a_postgresql_database_of_its_own() {
+    let db = TestDb::new().await;
+    // A key-store URL that is not PostgreSQL is refused with the setting's name and the fix.
+    let out = run_with_keys_at(&db, "sqlite:/tmp/elsewhere.db", &["keys", "status"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("CUSTODIAN_KEYS_DATABASE_URL") && stderr.contains("postgres://"),
+        "{stderr}"
+    );
+    let Some(data_url) = db.pg_url.clone() else {
+        // On SQLite the key store is always its own file beside the data; nothing else to
+        // prove without a PostgreSQL server (the PostgreSQL pass proves the rest).
+        return;
+    };
+    let keys_db = TestDb::new().await;
+    let keys_url = keys_db.pg_url.clone().unwrap();
+    let out = run_with_keys_at(
+        &db,
+        &keys_url,
+        &["bench", "ingest", "--records", "60", "--clients", "1"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Every key is in the key database, none in the data database.
+    keys_db
+        .raw(
+            "DO $$ BEGIN IF (SELECT count(*) FROM custodian_keys.subject_keys) = 0
+               OR (SELECT count(*) FROM custodian_keys.bucket_keys) = 0
+             THEN RAISE EXCEPTION 'the key database holds no keys'; END IF; END $$;",
+        )
+        .await
+        .unwrap();
+    let err = db
+        .raw("SELECT 1 FROM custodian_keys.subject_keys")
+        .await
+        .unwrap_err();
+    assert!(err.contains("does not exist"), "{err} ({data_url})");
+    let out = run_with_keys_at(&db, &keys_url, &["keys", "status"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -23,6 +23,7 @@ pub async fn run(
     let settings = context::settings(config, data)?;
     context::init_logging(&settings);
     let location = settings.location()?;
+    let keys_location = settings.keys_location()?;
     std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
     let stamp = jiff::Timestamp::now()
         .strftime("%Y%m%dT%H%M%SZ")
@@ -31,8 +32,13 @@ pub async fn run(
         Location::Postgres(url) => {
             let url = url.expose();
             if keys {
+                // The key store may be a database of its own (storage.keys_database_url).
+                let keys_url = match &keys_location {
+                    Location::Postgres(k) => k.expose(),
+                    _ => url,
+                };
                 pg_dump(
-                    url,
+                    keys_url,
                     &["--schema=custodian_keys"],
                     &to.join(format!("keys-{stamp}.sql")),
                 )?;
@@ -60,7 +66,14 @@ pub async fn run(
                 Some(name) => data_file.with_file_name(format!("{name}.keys.db")),
             };
             if keys {
-                vacuum_into(&keys_file, &to.join(format!("keys-{stamp}.db")))?;
+                match &keys_location {
+                    Location::Postgres(k) => pg_dump(
+                        k.expose(),
+                        &["--schema=custodian_keys"],
+                        &to.join(format!("keys-{stamp}.sql")),
+                    )?,
+                    _ => vacuum_into(&keys_file, &to.join(format!("keys-{stamp}.db")))?,
+                }
             }
             if records {
                 vacuum_into(&data_file, &to.join(format!("data-{stamp}.db")))?;

@@ -95,9 +95,10 @@ pub async fn open(file: Option<&Path>, data: &DataArgs) -> anyhow::Result<Contex
     let store = custodian_store::open(&location, chain_key(&master))
         .await
         .with_context(|| format!("cannot open the database ({})", location.describe()))?;
-    let keys = custodian_store::open_keys(&location)
+    let keys_location = settings.keys_location()?;
+    let keys = custodian_store::open_keys(&keys_location)
         .await
-        .with_context(|| format!("cannot open the key store of {}", location.describe()))?;
+        .with_context(|| format!("cannot open the key store ({})", keys_location.describe()))?;
     let engine = Engine::new(
         store,
         keys,
