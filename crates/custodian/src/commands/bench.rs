@@ -211,6 +211,7 @@ async fn ingest(
 
     // The real pipeline: policy checks, identifier normalisation, blind indexes, keys, sealing.
     let queue = generate(total, batch, persons.clone(), 11, clients * 2);
+    let cpu_before = cpu_seconds();
     let (sealed, mut latencies) = {
         let (engine, principal) = (engine.clone(), principal.clone());
         drive(clients, queue, move |records| {
@@ -225,6 +226,10 @@ async fn ingest(
         })
         .await?
     };
+
+    let busy = cpu_before
+        .zip(cpu_seconds())
+        .map(|(before, after)| (after - before) / sealed.as_secs_f64());
 
     // The naive baseline in the same run: the same number of rows written as plaintext straight
     // to the store, with no policy check, no blind index, no key and no encryption.
@@ -302,6 +307,12 @@ async fn ingest(
         percentile(&latencies, 0.5).as_secs_f64() * 1e3,
         percentile(&latencies, 0.99).as_secs_f64() * 1e3
     );
+    if let Some(busy) = busy {
+        println!(
+            "                    {busy:.2} cores busy on average during the sealed run ({} available)",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
+    }
     println!(
         "  plaintext rows  : {:>10.0} records/s  ({:.2} s; naive: no policy, no index, no keys, no encryption)",
         rate(plain),
@@ -404,6 +415,17 @@ fn peak_rss_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
+}
+
+/// CPU time used by this process so far, user and system, in seconds (Linux; clock ticks of
+/// 1/100 s, the kernel's `USER_HZ`).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let user: f64 = fields.get(11)?.parse().ok()?;
+    let system: f64 = fields.get(12)?.parse().ok()?;
+    Some((user + system) / 100.0)
 }
 
 /// Resident memory now, in MiB (Linux).
