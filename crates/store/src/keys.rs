@@ -161,19 +161,26 @@ fn subject_rows(
     tenant: Uuid,
     subjects: &[SubjectId],
 ) -> Result<Vec<SubjectKeyRow>> {
-    let mut stmt = c
-        .prepare_cached(
-            "SELECT scope, wrapped FROM subject_keys WHERE tenant_id = ?1 AND subject_id = ?2",
-        )
-        .map_err(sq)?;
-    let mut out = Vec::new();
-    for subject in subjects {
+    // Many subjects per statement: one statement step per chunk instead of one query per
+    // subject (an ingest batch asks for thousands).
+    const CHUNK: usize = 256;
+    let mut out = Vec::with_capacity(subjects.len() * 2);
+    for chunk in subjects.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut stmt = c
+            .prepare_cached(&format!(
+                "SELECT subject_id, scope, wrapped FROM subject_keys WHERE tenant_id = ? AND subject_id IN ({marks})"
+            ))
+            .map_err(sq)?;
+        let params = std::iter::once(tenant)
+            .chain(chunk.iter().map(|s| s.as_uuid()))
+            .collect::<Vec<Uuid>>();
         let rows = stmt
-            .query_map(params![tenant, subject.as_uuid()], |r| {
+            .query_map(rusqlite::params_from_iter(params), |r| {
                 Ok(SubjectKeyRow {
-                    subject: *subject,
-                    scope: r.get(0)?,
-                    wrapped: r.get(1)?,
+                    subject: SubjectId::from_uuid(r.get(0)?),
+                    scope: r.get(1)?,
+                    wrapped: r.get(2)?,
                 })
             })
             .map_err(sq)?;
