@@ -654,15 +654,27 @@ impl Store for SqliteStore {
     ) -> Result<Vec<(Vec<u8>, SubjectId)>> {
         let indexes = indexes.to_vec();
         self.read(move |c| {
-            let mut stmt = c
-                .prepare_cached("SELECT subject_id FROM subject_identifiers WHERE tenant_id = ?1 AND blind_index = ?2")
-                .map_err(db_err)?;
+            // Many indexes per statement: an ingest batch asks for thousands.
+            const CHUNK: usize = 256;
             let mut found = Vec::new();
-            for index in indexes {
-                let subject: Option<Uuid> =
-                    stmt.query_row(params![tenant.as_uuid(), index], |r| r.get(0)).optional().map_err(db_err)?;
-                if let Some(subject) = subject {
-                    found.push((index, SubjectId::from_uuid(subject)));
+            for chunk in indexes.chunks(CHUNK) {
+                let marks = vec!["?"; chunk.len()].join(", ");
+                let mut stmt = c
+                    .prepare_cached(&format!(
+                        "SELECT blind_index, subject_id FROM subject_identifiers WHERE tenant_id = ? AND blind_index IN ({marks})"
+                    ))
+                    .map_err(db_err)?;
+                let params = std::iter::once(rusqlite::types::Value::Blob(
+                    tenant.as_uuid().as_bytes().to_vec(),
+                ))
+                .chain(chunk.iter().map(|i| rusqlite::types::Value::Blob(i.clone())));
+                let rows = stmt
+                    .query_map(rusqlite::params_from_iter(params), |r| {
+                        Ok((r.get::<_, Vec<u8>>(0)?, SubjectId::from_uuid(r.get(1)?)))
+                    })
+                    .map_err(db_err)?;
+                for row in rows {
+                    found.push(row.map_err(db_err)?);
                 }
             }
             Ok(found)
