@@ -782,16 +782,24 @@ impl Engine {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let mut stored: HashMap<(SubjectId, String), Vec<u8>> = self
+        // Keyed by the scope's static name: no string made per lookup on the ingest path.
+        let keyed = |r: SubjectKeyRow| {
+            let scope = [KeyScope::Erasable, KeyScope::Legal]
+                .into_iter()
+                .map(scope_name)
+                .find(|name| *name == r.scope)?;
+            Some(((r.subject, scope), r.wrapped))
+        };
+        let mut stored: HashMap<(SubjectId, &'static str), Vec<u8>> = self
             .keys
             .subject_keys(tenant, &ids)
             .await?
             .into_iter()
-            .map(|r| ((r.subject, r.scope), r.wrapped))
+            .filter_map(keyed)
             .collect();
         let missing: Vec<SubjectKeyRow> = needed
             .iter()
-            .filter(|(s, scope)| !stored.contains_key(&(*s, scope.to_string())))
+            .filter(|key| !stored.contains_key(key))
             .map(|(s, scope)| SubjectKeyRow {
                 subject: *s,
                 scope: scope.to_string(),
@@ -806,16 +814,12 @@ impl Engine {
             // Another writer may have created some meanwhile: the store answers with the keys
             // that won, which replace ours.
             let created = self.keys.create_subject_keys(tenant, &missing, now).await?;
-            stored.extend(
-                created
-                    .into_iter()
-                    .map(|r| ((r.subject, r.scope), r.wrapped)),
-            );
+            stored.extend(created.into_iter().filter_map(keyed));
         }
         needed
             .into_par_iter()
             .map(|(s, scope)| {
-                let wrapped = stored.get(&(s, scope.to_string())).ok_or_else(|| {
+                let wrapped = stored.get(&(s, scope)).ok_or_else(|| {
                     EngineError::Unavailable("a subject key could not be stored".into())
                 })?;
                 let key = unwrap_key(&self.kek, wrapped, &subject_key_aad(tenant, s, scope))
