@@ -11,6 +11,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Ingest allocates and frees many small buffers on several threads at once; mimalloc's
+// per-thread free lists cut the allocator's share of an ingest profile (glibc's malloc and
+// free were a fifth of it).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli) {

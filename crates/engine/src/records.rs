@@ -118,10 +118,25 @@ fn invalid(index: usize, field: &str, message: String) -> EngineError {
     }
 }
 
+/// What every record of one batch is checked against.
+#[derive(Clone, Copy)]
+struct BatchContext<'a> {
+    /// The tenant's default region for phone numbers without a country code.
+    region: Option<&'a str>,
+    /// The time of the ingest.
+    now: Timestamp,
+    /// The tenant's blind-index key.
+    blind: &'a BlindIndexKey,
+}
+
 struct Prepared {
     id: RecordId,
-    input: IngestRecord,
-    identifiers: Vec<Identifier>,
+    product: String,
+    purpose: String,
+    legal_basis: String,
+    country: Option<String>,
+    /// The blind index and kind of each identifier of the person.
+    indexed: Vec<(Vec<u8>, &'static str)>,
     categories: Vec<String>,
     source: String,
     role: String,
@@ -209,10 +224,10 @@ impl Engine {
         v: &PolicyVersion,
         index: usize,
         input: IngestRecord,
-        region: Option<&str>,
-        now: Timestamp,
+        batch: &BatchContext<'_>,
         parsed: &mut HashMap<(String, String), Identifier>,
     ) -> Result<Prepared, EngineError> {
+        let BatchContext { region, now, blind } = *batch;
         let product = v
             .product
             .iter()
@@ -488,9 +503,30 @@ impl Engine {
             custodian_policy::model::Role::Controller => "controller",
             custodian_policy::model::Role::Processor => "processor",
         };
+        let indexed = identifiers
+            .iter()
+            .map(|id| {
+                (
+                    blind.index(id.domain(), &id.normalised()).to_vec(),
+                    id.kind(),
+                )
+            })
+            .collect();
+        // The input, with its data, is dropped here, on the worker that checked it.
+        let IngestRecord {
+            product: product_id,
+            purpose: purpose_id,
+            legal_basis,
+            country,
+            ..
+        } = input;
         Ok(Prepared {
             id: RecordId::new(),
-            identifiers,
+            product: product_id,
+            purpose: purpose_id,
+            legal_basis,
+            country: country.map(|c| c.to_ascii_uppercase()),
+            indexed,
             categories,
             source,
             role: role.to_string(),
@@ -500,7 +536,6 @@ impl Engine {
             expires_at,
             bucket,
             plaintext,
-            input,
         })
     }
 
@@ -516,7 +551,11 @@ impl Engine {
     ) -> Result<IngestResult, EngineError> {
         principal.require(Scope::RecordsWrite)?;
         let tenant_id = principal.tenant;
-        let request_hash = Sha256::digest(request_body).to_vec();
+        // The body's digest matters only to tell a retry from a different request.
+        let request_hash = match idempotency_key {
+            Some(_) => Sha256::digest(request_body).to_vec(),
+            None => Vec::new(),
+        };
         if let Some(key) = idempotency_key {
             if key.is_empty() || key.len() > 255 {
                 return Err(EngineError::Invalid {
@@ -551,8 +590,10 @@ impl Engine {
         let now = self.clock.now();
         // Checking and encoding are CPU work: spread them over every core, off the async
         // threads.
+        // The blind index of every identifier is computed there too, once for all attempts.
         let engine = self.clone();
         let region = tenant.default_region.clone();
+        let blind = BlindIndexKey::for_tenant(&self.master, tenant_id.as_uuid().as_bytes());
         let prepared =
             tokio::task::spawn_blocking(move || -> Result<Vec<Prepared>, EngineError> {
                 let v = engine.policy_version()?;
@@ -560,29 +601,17 @@ impl Engine {
                     .into_par_iter()
                     .enumerate()
                     .map_init(HashMap::new, |parsed, (i, r)| {
-                        engine.prepare(v, i, r, region.as_deref(), now, parsed)
+                        let batch = BatchContext {
+                            region: region.as_deref(),
+                            now,
+                            blind: &blind,
+                        };
+                        engine.prepare(v, i, r, &batch, parsed)
                     })
                     .collect()
             })
             .await
             .map_err(|e| EngineError::Unavailable(format!("an ingest worker failed: {e}")))??;
-
-        // The blind index of every identifier, computed once for all attempts.
-        let blind = BlindIndexKey::for_tenant(&self.master, tenant_id.as_uuid().as_bytes());
-        let indexed: Vec<Vec<(Vec<u8>, &'static str)>> = prepared
-            .iter()
-            .map(|p| {
-                p.identifiers
-                    .iter()
-                    .map(|id| {
-                        (
-                            blind.index(id.domain(), &id.normalised()).to_vec(),
-                            id.kind(),
-                        )
-                    })
-                    .collect()
-            })
-            .collect();
         let prepared = std::sync::Arc::new(prepared);
         // Two batches naming the same new person at the same time both file a new subject; the
         // store keeps the first and refuses the second, which then finds that subject and seals
@@ -591,14 +620,7 @@ impl Engine {
         loop {
             attempt += 1;
             match self
-                .seal_and_store(
-                    principal,
-                    &prepared,
-                    &indexed,
-                    now,
-                    idempotency_key,
-                    &request_hash,
-                )
+                .seal_and_store(principal, &prepared, now, idempotency_key, &request_hash)
                 .await
             {
                 Err(EngineError::Raced(_)) if attempt < 4 => continue,
@@ -615,15 +637,14 @@ impl Engine {
         &self,
         principal: &Principal,
         prepared: &std::sync::Arc<Vec<Prepared>>,
-        indexed: &[Vec<(Vec<u8>, &'static str)>],
         now: Timestamp,
         idempotency_key: Option<&str>,
         request_hash: &[u8],
     ) -> Result<IngestResult, EngineError> {
         let tenant_id = principal.tenant;
-        let all: Vec<Vec<u8>> = indexed
+        let all: Vec<Vec<u8>> = prepared
             .iter()
-            .flatten()
+            .flat_map(|p| &p.indexed)
             .map(|(i, _)| i.clone())
             .collect::<BTreeSet<_>>()
             .into_iter()
@@ -637,7 +658,7 @@ impl Engine {
         let mut new_subjects = Vec::new();
         let mut links = Vec::new();
         let mut subjects = Vec::with_capacity(prepared.len());
-        for ids in indexed {
+        for ids in prepared.iter().map(|p| &p.indexed) {
             let subject = match ids.iter().find_map(|(i, _)| known.get(i)) {
                 Some(s) => *s,
                 None => {
@@ -707,13 +728,13 @@ impl Engine {
                             id: p.id,
                             tenant: tenant_id,
                             subject,
-                            product: p.input.product.clone(),
+                            product: p.product.clone(),
                             categories: p.categories.clone(),
-                            purpose: p.input.purpose.clone(),
-                            legal_basis: p.input.legal_basis.clone(),
+                            purpose: p.purpose.clone(),
+                            legal_basis: p.legal_basis.clone(),
                             source: p.source.clone(),
                             role: p.role.to_string(),
-                            country: p.input.country.as_ref().map(|c| c.to_ascii_uppercase()),
+                            country: p.country.clone(),
                             occurred_at: p.occurred_at,
                             ingested_at: now,
                             retention_rule: p.rule.clone(),
@@ -735,8 +756,6 @@ impl Engine {
         .await
         .map_err(|e| EngineError::Unavailable(format!("an ingest worker failed: {e}")))??;
         let result = IngestResult { records: result };
-        let response =
-            serde_json::to_string(&result).map_err(|e| EngineError::Unavailable(e.to_string()))?;
         let batch = RecordBatch {
             tenant: tenant_id,
             subjects: new_subjects,
@@ -752,11 +771,16 @@ impl Engine {
                 detail: Some(serde_json::json!({ "records": rows.len() }).to_string()),
             },
             records: rows,
-            idempotency: idempotency_key.map(|key| IdempotencyEntry {
-                key: key.to_string(),
-                request_hash: request_hash.to_vec(),
-                response,
-            }),
+            // The answer is kept only when a retry may ask for it again.
+            idempotency: match idempotency_key {
+                Some(key) => Some(IdempotencyEntry {
+                    key: key.to_string(),
+                    request_hash: request_hash.to_vec(),
+                    response: serde_json::to_string(&result)
+                        .map_err(|e| EngineError::Unavailable(e.to_string()))?,
+                }),
+                None => None,
+            },
         };
         self.store.store_batch(batch).await?;
         Ok(result)

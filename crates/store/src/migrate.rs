@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 3;
+pub const LATEST_VERSION: i64 = 4;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -25,6 +25,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 3,
         name: "key destructions",
         sql: include_str!("../migrations/sqlite/0003_key_destructions.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "subject partitions",
+        sql: include_str!("../migrations/sqlite/0004_subject_partitions.sql"),
     },
 ];
 
@@ -43,6 +48,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         name: "key destructions",
         sql: include_str!("../migrations/postgres/0003_key_destructions.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "subject partitions",
+        sql: include_str!("../migrations/postgres/0004_subject_partitions.sql"),
     },
 ];
 

@@ -30,6 +30,43 @@ pub(crate) struct Pool {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// Wakes the checkpointer after a commit; dropping it ends the checkpointer.
+    checkpoints: std::sync::mpsc::SyncSender<()>,
+}
+
+/// Pages the WAL may hold before the checkpointer waits for readers and writers to let it
+/// restart the log (1 GiB of 4 KiB pages); below that it copies pages without blocking anyone.
+const WAL_RESTART_FRAMES: i64 = 262_144;
+
+/// Copies committed pages from the WAL into the database on a thread and connection of its
+/// own, so that the writer never stops a commit to checkpoint (SQLite's automatic checkpoint
+/// runs inside the commit that crosses the threshold).
+fn checkpointer(conn: Connection, wake: std::sync::mpsc::Receiver<()>) {
+    let checkpoint = |mode: &str| -> rusqlite::Result<i64> {
+        conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+            r.get::<_, i64>(1)
+        })
+    };
+    while wake.recv().is_ok() {
+        // Commits come in bursts: let a few gather, then copy them all at once.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        while wake.try_recv().is_ok() {}
+        match checkpoint("PASSIVE") {
+            Ok(frames) if frames >= WAL_RESTART_FRAMES => {
+                if let Err(e) = checkpoint("RESTART") {
+                    tracing::warn!(error = %e, "the WAL could not be restarted; it will be retried after the next commit");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "a WAL checkpoint failed; it will be retried after the next commit")
+            }
+        }
+    }
+    // The store is closing: leave an empty WAL behind.
+    if let Err(e) = checkpoint("TRUNCATE") {
+        tracing::debug!(error = %e, "the last WAL checkpoint did not complete");
+    }
 }
 
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -64,7 +101,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(db_err)?;
     conn.execute_batch(
-        "PRAGMA page_size = 16384;
+        "PRAGMA page_size = 4096;
          PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;",
@@ -178,10 +215,26 @@ impl Pool {
                     Ok(Mutex::new(conn))
                 })
                 .collect::<Result<Vec<_>>>()?;
+            // The writer never checkpoints; a thread of its own does, after commits.
+            writer
+                .execute_batch("PRAGMA wal_autocheckpoint = 0;")
+                .map_err(db_err)?;
+            let background = Connection::open_with_flags(
+                &open_path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(db_err)?;
+            configure(&background)?;
+            let (checkpoints, wake) = std::sync::mpsc::sync_channel(1);
+            std::thread::Builder::new()
+                .name("sqlite-checkpoint".into())
+                .spawn(move || checkpointer(background, wake))
+                .map_err(|e| StoreError::Database(format!("cannot start the checkpointer: {e}")))?;
             Ok(Pool {
                 writer: Mutex::new(writer),
                 readers,
                 next_reader: AtomicUsize::new(0),
+                checkpoints,
             })
         })
         .await
@@ -205,6 +258,8 @@ impl Pool {
                 .map_err(db_err)?;
             let value = f(&mut tx)?;
             tx.commit().map_err(db_err)?;
+            // Full means a wake-up is already pending; closed cannot happen while the pool lives.
+            let _ = pool.checkpoints.try_send(());
             Ok(value)
         })
         .await
@@ -750,9 +805,16 @@ impl Store for SqliteStore {
     async fn records(&self, query: &RecordQuery) -> Result<Vec<RecordRow>> {
         let (filter, params) = query.filter(|n| format!("?{n}"), "superseded = 0");
         let limit = query.effective_limit();
+        let by_subject = query.subject.is_some();
         self.read(move |c| {
+            // A subject's records are indexed within insertion partitions: probe each.
+            let (index, parts) = if by_subject {
+                (" INDEXED BY records_subject", partitions(c)?)
+            } else {
+                ("", String::new())
+            };
             let sql = format!(
-                "SELECT {RECORD_COLUMNS} FROM records WHERE {filter} ORDER BY id LIMIT {limit}"
+                "SELECT {RECORD_COLUMNS} FROM records{index} WHERE {parts}{filter} ORDER BY id LIMIT {limit}"
             );
             let mut stmt = c.prepare_cached(&sql).map_err(db_err)?;
             let values = params.into_iter().map(|p| match p {
@@ -938,8 +1000,30 @@ fn record_row(r: &Row<'_>) -> rusqlite::Result<Result<RecordRow>> {
     Ok(row)
 }
 
+/// Rows per partition of the subject index (see migration 4).
+const PARTITION_ROWS: i64 = 1 << 16;
+
+/// `part IN (0, 1, …, newest) AND `: the partitions a subject's records may be in.
+fn partitions(c: &Connection) -> Result<String> {
+    let newest: i64 = c
+        .query_row("SELECT COALESCE(MAX(part), 0) FROM records", [], |r| {
+            r.get(0)
+        })
+        .map_err(db_err)?;
+    let list: Vec<String> = (0..=newest).map(|p| p.to_string()).collect();
+    Ok(format!("part IN ({}) AND ", list.join(", ")))
+}
+
 fn store_batch(tx: &Transaction<'_>, key: &ChainKey, batch: &RecordBatch) -> Result<AuditEvent> {
     let tenant = batch.tenant.as_uuid();
+    // The partition of the subject index this batch goes to: one per 65 536 rows inserted.
+    let part: i64 = tx
+        .query_row("SELECT COALESCE(MAX(rowid), 0) FROM records", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(db_err)?
+        .saturating_add(1)
+        / PARTITION_ROWS;
     {
         let mut insert = tx
             .prepare_cached(
@@ -983,8 +1067,8 @@ fn store_batch(tx: &Transaction<'_>, key: &ChainKey, batch: &RecordBatch) -> Res
     {
         let mut insert = tx
             .prepare_cached(&format!(
-                "INSERT INTO records ({RECORD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
-                 ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+                "INSERT INTO records ({RECORD_COLUMNS}, part) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
+                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
             ))
             .map_err(db_err)?;
         for r in &batch.records {
@@ -1011,6 +1095,7 @@ fn store_batch(tx: &Transaction<'_>, key: &ChainKey, batch: &RecordBatch) -> Res
                     i64::from(r.superseded),
                     r.wrapped_key,
                     r.payload,
+                    part,
                 ])
                 .map_err(db_err)?;
             if let Some(old) = r.supersedes {
