@@ -28,39 +28,50 @@ const READERS: usize = 4;
 /// One SQLite file: a writer connection and a few readers, used from Tokio's blocking pool.
 pub(crate) struct Pool {
     writer: Mutex<Connection>,
+    /// Set by the checkpointer when the log has grown and the writer should finish the copy.
+    catch_up: Arc<std::sync::atomic::AtomicBool>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     /// Wakes the checkpointer after a commit; dropping it ends the checkpointer.
     checkpoints: std::sync::mpsc::SyncSender<()>,
 }
 
-/// Pages the WAL may hold before the checkpointer waits for readers and writers to let it
-/// restart the log (1 GiB of 4 KiB pages); below that it copies pages without blocking anyone.
-const WAL_RESTART_FRAMES: i64 = 262_144;
+/// Pages the WAL may hold (64 MiB of 4 KiB pages) before the writer is asked to copy the rest
+/// after its next commit, so that the transaction after that starts the log afresh.
+const WAL_CATCH_UP_FRAMES: i64 = 16_384;
 
 /// Copies committed pages from the WAL into the database on a thread and connection of its
 /// own, so that the writer never stops a commit to checkpoint (SQLite's automatic checkpoint
-/// runs inside the commit that crosses the threshold).
-fn checkpointer(conn: Connection, wake: std::sync::mpsc::Receiver<()>) {
-    let checkpoint = |mode: &str| -> rusqlite::Result<i64> {
+/// runs inside the commit that crosses the threshold). Under continuous writes a checkpoint
+/// running beside the writer leaves the log growing: SQLite rewinds it only when a write
+/// transaction begins with every frame already copied, and the writer always begins right after
+/// its last commit, before the checkpointer has copied it. Past a threshold the checkpointer
+/// asks the writer to copy the little that is left between two of its transactions; the next
+/// one then starts the log afresh.
+fn checkpointer(
+    conn: Connection,
+    catch_up: Arc<std::sync::atomic::AtomicBool>,
+    wake: std::sync::mpsc::Receiver<()>,
+) {
+    // (frames in the log, frames copied)
+    let checkpoint = |mode: &str| -> rusqlite::Result<(i64, i64)> {
         conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
-            r.get::<_, i64>(1)
+            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
         })
+    };
+    let failed = |e: rusqlite::Error| {
+        tracing::warn!(error = %e, "a WAL checkpoint failed; it will be retried after the next commit");
     };
     while wake.recv().is_ok() {
         // Commits come in bursts: let a few gather, then copy them all at once.
         std::thread::sleep(std::time::Duration::from_millis(20));
         while wake.try_recv().is_ok() {}
         match checkpoint("PASSIVE") {
-            Ok(frames) if frames >= WAL_RESTART_FRAMES => {
-                if let Err(e) = checkpoint("RESTART") {
-                    tracing::warn!(error = %e, "the WAL could not be restarted; it will be retried after the next commit");
-                }
+            Ok((logged, _)) if logged >= WAL_CATCH_UP_FRAMES => {
+                catch_up.store(true, Ordering::Relaxed);
             }
             Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "a WAL checkpoint failed; it will be retried after the next commit")
-            }
+            Err(e) => failed(e),
         }
     }
     // The store is closing: leave an empty WAL behind.
@@ -103,6 +114,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "PRAGMA page_size = 4096;
          PRAGMA journal_mode = WAL;
+         PRAGMA journal_size_limit = 67108864;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;",
     )
@@ -226,12 +238,15 @@ impl Pool {
             .map_err(db_err)?;
             configure(&background)?;
             let (checkpoints, wake) = std::sync::mpsc::sync_channel(1);
+            let catch_up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let asks = Arc::clone(&catch_up);
             std::thread::Builder::new()
                 .name("sqlite-checkpoint".into())
-                .spawn(move || checkpointer(background, wake))
+                .spawn(move || checkpointer(background, asks, wake))
                 .map_err(|e| StoreError::Database(format!("cannot start the checkpointer: {e}")))?;
             Ok(Pool {
                 writer: Mutex::new(writer),
+                catch_up,
                 readers,
                 next_reader: AtomicUsize::new(0),
                 checkpoints,
@@ -258,6 +273,14 @@ impl Pool {
                 .map_err(db_err)?;
             let value = f(&mut tx)?;
             tx.commit().map_err(db_err)?;
+            if pool.catch_up.swap(false, Ordering::Relaxed) {
+                // The log is long and the checkpointer has copied most of it: copy the rest
+                // while no transaction is open (waiting for a running checkpoint and for
+                // readers of old pages), so that the next commit rewinds the log.
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "a WAL checkpoint failed; it will be retried");
+                }
+            }
             // Full means a wake-up is already pending; closed cannot happen while the pool lives.
             let _ = pool.checkpoints.try_send(());
             Ok(value)
