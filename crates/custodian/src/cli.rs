@@ -153,8 +153,47 @@ pub enum PolicyCommand {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// Print the privacy statement of a version in one language, for one jurisdiction.
+    Render {
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// The locale (en, nl, zh-CN, id).
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "html")]
+        format: StatementFormat,
+        /// The version (default: the current one).
+        #[arg(long = "version")]
+        version: Option<String>,
+        /// The legal regime whose words and sections to use.
+        #[arg(long, value_enum, default_value = "gdpr")]
+        jurisdiction: JurisdictionArg,
+    },
     /// Print the JSON Schema of policy files, for editors.
     Schema,
+}
+
+/// Output format of `policy render`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatementFormat {
+    /// A complete HTML5 page.
+    Html,
+    /// Markdown.
+    Md,
+    /// Plain text.
+    Txt,
+}
+
+/// A jurisdiction of `policy render`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum JurisdictionArg {
+    /// The EU General Data Protection Regulation.
+    Gdpr,
+    /// Singapore's Personal Data Protection Act.
+    Pdpa,
+    /// The California Consumer Privacy Act.
+    Ccpa,
 }
 
 /// `custodian tenant …`

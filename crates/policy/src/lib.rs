@@ -14,6 +14,7 @@ pub mod model;
 pub mod period;
 mod report;
 pub mod ropa;
+pub mod statement;
 
 use std::path::Path;
 

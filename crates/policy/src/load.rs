@@ -169,6 +169,8 @@ pub struct Locale {
     pub tag: String,
     /// Messages by id.
     pub messages: BTreeMap<String, Message>,
+    /// The Fluent source of each of its files, for formatting messages with arguments.
+    pub sources: Vec<String>,
 }
 
 impl Locale {
@@ -303,6 +305,7 @@ pub fn read(dir: &Path) -> (Option<Policy>, Report) {
         for path in files_with_extension(&ldir, "ftl", &mut report) {
             if let Some((file, text)) = read_file(&path, &mut report) {
                 read_fluent(file, &text, &mut locale, &mut report);
+                locale.sources.push(text.to_string());
             }
         }
         locales.push(locale);

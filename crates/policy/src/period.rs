@@ -6,6 +6,19 @@ use std::fmt;
 use jiff::Span;
 use jiff::civil::{Date, date};
 
+/// A unit of a [`Period`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodUnit {
+    /// Calendar years.
+    Years,
+    /// Calendar months.
+    Months,
+    /// Weeks of seven days.
+    Weeks,
+    /// Days.
+    Days,
+}
+
 /// A calendar period such as `P6M` or `P10Y`. Time-of-day units are not allowed: retention and
 /// deadlines count whole days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,6 +47,16 @@ impl Period {
             .months(i64::from(self.months))
             .weeks(i64::from(self.weeks))
             .days(i64::from(self.days))
+    }
+
+    /// Its years, months, weeks and days, for writing it out in words.
+    pub fn parts(&self) -> [(PeriodUnit, u16); 4] {
+        [
+            (PeriodUnit::Years, self.years),
+            (PeriodUnit::Months, self.months),
+            (PeriodUnit::Weeks, self.weeks),
+            (PeriodUnit::Days, self.days),
+        ]
     }
 
     /// Whether the period is empty (`P0D`).

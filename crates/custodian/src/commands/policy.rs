@@ -1,13 +1,13 @@
-//! `custodian policy check|diff|ropa|schema`.
+//! `custodian policy check|diff|ropa|render|schema`.
 
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use custodian_policy::{Policy, diff, ropa};
+use custodian_policy::{Policy, diff, ropa, statement};
 
-use crate::cli::{PolicyCommand, RopaFormat, TextOrJson};
+use crate::cli::{JurisdictionArg, PolicyCommand, RopaFormat, StatementFormat, TextOrJson};
 
 pub fn run(command: PolicyCommand) -> anyhow::Result<ExitCode> {
     match command {
@@ -56,6 +56,32 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<ExitCode> {
                 RopaFormat::Json => println!("{}", serde_json::to_string_pretty(&record)?),
                 RopaFormat::Md => print!("{}", record.to_markdown()),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        PolicyCommand::Render {
+            policy,
+            lang,
+            format,
+            version: label,
+            jurisdiction,
+        } => {
+            let policy = load(&policy.policy)?;
+            let version = match &label {
+                Some(label) => version(&policy, label)?,
+                None => policy.current().context("the policy has no version")?,
+            };
+            let jurisdiction = match jurisdiction {
+                JurisdictionArg::Gdpr => statement::Jurisdiction::Gdpr,
+                JurisdictionArg::Pdpa => statement::Jurisdiction::Pdpa,
+                JurisdictionArg::Ccpa => statement::Jurisdiction::Ccpa,
+            };
+            let format = match format {
+                StatementFormat::Html => statement::Format::Html,
+                StatementFormat::Md => statement::Format::Markdown,
+                StatementFormat::Txt => statement::Format::Text,
+            };
+            let doc = statement::compose(&policy, version, &lang, jurisdiction)?;
+            print!("{}", statement::render(&doc, format));
             Ok(ExitCode::SUCCESS)
         }
         PolicyCommand::Schema => {
