@@ -23,3 +23,4 @@ ui-country = Country
 ui-safeguard = Transfer safeguard
 ui-inside-eea = Inside the EEA
 ui-language = Language
+ui-statement = Privacy statement

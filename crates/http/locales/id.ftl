@@ -23,3 +23,4 @@ ui-country = Negara
 ui-safeguard = Pengamanan transfer
 ui-inside-eea = Di dalam EEA
 ui-language = Bahasa
+ui-statement = Pernyataan privasi

@@ -23,3 +23,4 @@ ui-country = Land
 ui-safeguard = Waarborg voor doorgifte
 ui-inside-eea = Binnen de EER
 ui-language = Taal
+ui-statement = Privacyverklaring

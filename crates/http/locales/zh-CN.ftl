@@ -23,3 +23,4 @@ ui-country = 国家/地区
 ui-safeguard = 跨境传输保障措施
 ui-inside-eea = 欧洲经济区内
 ui-language = 语言
+ui-statement = 隐私声明

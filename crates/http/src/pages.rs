@@ -77,6 +77,10 @@ impl Pages {
         for (name, source) in [
             ("base.html", include_str!("../templates/base.html")),
             ("index.html", include_str!("../templates/index.html")),
+            (
+                "statement.html",
+                include_str!("../templates/statement.html"),
+            ),
         ] {
             if let Err(e) = env.add_template(name, source) {
                 // Templates are compiled into the binary and covered by tests; a broken one is
@@ -119,6 +123,8 @@ impl Pages {
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
+        .route("/privacy", get(statement_current))
+        .route("/privacy/{version}", get(statement_version))
         .route("/assets/style.css", get(style))
 }
 
@@ -136,6 +142,133 @@ async fn style() -> Response {
 #[derive(Debug, Deserialize)]
 struct LangQuery {
     lang: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StatementQuery {
+    lang: Option<String>,
+    jurisdiction: Option<String>,
+    format: Option<String>,
+}
+
+/// The statement in force, at its stable address.
+async fn statement_current(
+    State(state): State<AppState>,
+    Query(q): Query<StatementQuery>,
+) -> Result<Response, ApiError> {
+    let label = state
+        .engine
+        .policy()
+        .current()
+        .map(|v| v.label.clone())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_ready",
+                "no policy version is in force",
+            )
+        })?;
+    statement(&state, &label, q)
+}
+
+/// Every version stays readable at its own address.
+async fn statement_version(
+    State(state): State<AppState>,
+    axum::extract::Path(version): axum::extract::Path<String>,
+    Query(q): Query<StatementQuery>,
+) -> Result<Response, ApiError> {
+    statement(&state, &version, q)
+}
+
+fn statement(state: &AppState, label: &str, q: StatementQuery) -> Result<Response, ApiError> {
+    use custodian_policy::statement::{self as st, Format, Jurisdiction};
+    let policy = state.engine.policy();
+    let not_found = |field: &'static str, message: String| {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message).field(field)
+    };
+    let version = policy.version(label).ok_or_else(|| {
+        let known: Vec<&str> = policy.versions.iter().map(|v| v.label.as_str()).collect();
+        not_found(
+            "version",
+            format!(
+                "there is no version `{label}`; the versions are: {}",
+                known.join(", ")
+            ),
+        )
+    })?;
+    let lang = q.lang.unwrap_or_else(|| "en".to_string());
+    if policy.locale(&lang).is_none() {
+        let known: Vec<&str> = policy.locales.iter().map(|l| l.tag.as_str()).collect();
+        return Err(not_found(
+            "lang",
+            format!(
+                "there is no locale `{lang}`; the locales are: {}",
+                known.join(", ")
+            ),
+        ));
+    }
+    let jurisdiction: Jurisdiction = match q.jurisdiction.as_deref() {
+        None => Jurisdiction::Gdpr,
+        Some(j) => j.parse().map_err(|e: String| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", e).field("jurisdiction")
+        })?,
+    };
+    let format = match q.format.as_deref() {
+        None => Format::Html,
+        Some(f) => f.parse().map_err(|e: String| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", e).field("format")
+        })?,
+    };
+    let doc = st::compose(policy, version, &lang, jurisdiction).map_err(|e| match e {
+        st::StatementError::NoJurisdiction { .. } => not_found("jurisdiction", e.to_string()),
+        other => {
+            tracing::error!(error = %other, "the statement cannot be composed");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_ready",
+                "the statement cannot be composed from this policy; run `custodian policy check`",
+            )
+        }
+    })?;
+    let text_type =
+        |mime: &'static str, body: String| ([(header::CONTENT_TYPE, mime)], body).into_response();
+    match format {
+        Format::Markdown => Ok(text_type(
+            "text/markdown; charset=utf-8",
+            st::render(&doc, format),
+        )),
+        Format::Text => Ok(text_type(
+            "text/plain; charset=utf-8",
+            st::render(&doc, format),
+        )),
+        Format::Html => {
+            let versions: Vec<String> = policy.versions.iter().map(|v| v.label.clone()).collect();
+            let jurisdictions: Vec<&str> = Jurisdiction::ALL
+                .into_iter()
+                .filter(|j| {
+                    *j == Jurisdiction::Gdpr
+                        || version.jurisdiction.iter().any(|x| x.id.as_str() == j.id())
+                })
+                .map(|j| j.id())
+                .collect();
+            let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+            let page = state.pages.render(
+                "statement.html",
+                context! {
+                    lang => lang,
+                    locales => locales,
+                    t => state.pages.words(&lang),
+                    title => doc.title.clone(),
+                    version => label,
+                    versions => versions,
+                    jurisdiction => jurisdiction.id(),
+                    jurisdictions => jurisdictions,
+                    body => st::render_html_body(&doc),
+                },
+            )?;
+            Ok(page.into_response())
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]

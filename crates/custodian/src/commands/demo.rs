@@ -124,6 +124,10 @@ async fn print_guide(
         println!("    {base}/?lang={lang}");
     }
     println!();
+    println!("  The privacy statement, compiled from the policy (every version, four languages):");
+    println!("    {base}/privacy?lang=en        {base}/privacy?lang=zh-CN&jurisdiction=ccpa");
+    println!("    {base}/privacy/2016?lang=nl   {base}/privacy?lang=id&format=md");
+    println!();
     println!("  API (OpenAPI at {base}/openapi.json):");
     println!("    curl {base}/v1/policy");
     println!("    curl '{base}/v1/policy/diff?from=2020&to=2023'");

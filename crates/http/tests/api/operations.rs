@@ -141,3 +141,58 @@ async fn the_landing_page_renders_in_every_locale() {
             .starts_with("text/css")
     );
 }
+
+#[tokio::test]
+async fn the_privacy_statement_is_served_at_stable_addresses_in_every_locale_and_version() {
+    let app = spawn_app().await;
+    for lang in ["en", "nl", "zh-CN", "id"] {
+        let response = app.get(&format!("/privacy?lang={lang}")).await;
+        assert_eq!(response.status(), 200, "{lang}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+        assert!(html.contains("<article class=\"statement\""), "{lang}");
+        assert!(html.contains("Urgent: account credentials"), "{lang}");
+    }
+    // Every version stays readable at its own address, with its own date.
+    let old = app.get("/privacy/2016?lang=en").await.text().await.unwrap();
+    assert!(old.contains("10 December 2015"), "{old}");
+    let nl = app.get("/privacy/2020?lang=nl").await.text().await.unwrap();
+    assert!(nl.contains("1 januari 2020"));
+    // Other views and formats.
+    let ccpa = app
+        .get("/privacy?lang=en&jurisdiction=ccpa")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(ccpa.contains("If you are a California resident"));
+    let md = app.get("/privacy?lang=id&format=md").await;
+    assert!(
+        md.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/markdown")
+    );
+    assert!(md.text().await.unwrap().starts_with("# "));
+    let txt = app.get("/privacy/2023?format=txt").await;
+    assert!(
+        txt.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    // Bad input: a clear JSON error naming the field.
+    for (path, status, field) in [
+        ("/privacy/1999", 404, "version"),
+        ("/privacy?lang=fr", 404, "lang"),
+        ("/privacy?jurisdiction=lgpd", 400, "jurisdiction"),
+        ("/privacy?format=pdf", 400, "format"),
+        ("/privacy/2016?jurisdiction=ccpa", 404, "jurisdiction"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["field"], field, "{path}: {body}");
+        assert!(body["error"]["message"].as_str().unwrap().len() > 10);
+    }
+}

@@ -110,6 +110,16 @@ pub enum StatementError {
         /// The ids.
         missing: Vec<String>,
     },
+    /// The version does not define the jurisdiction asked for.
+    #[error(
+        "version {version} does not define the jurisdiction `{jurisdiction}`; its statement has only the GDPR view"
+    )]
+    NoJurisdiction {
+        /// The version label.
+        version: String,
+        /// The jurisdiction.
+        jurisdiction: &'static str,
+    },
     /// The version lacks a table the statement cannot do without.
     #[error("version {version} has no `[{table}]` table")]
     Incomplete {
@@ -131,6 +141,17 @@ pub fn compose(
         let known: Vec<&str> = policy.locales.iter().map(|l| l.tag.as_str()).collect();
         StatementError::UnknownLocale(lang.to_string(), known.join(", "))
     })?;
+    if jurisdiction != Jurisdiction::Gdpr
+        && !version
+            .jurisdiction
+            .iter()
+            .any(|j| j.id.as_str() == jurisdiction.id())
+    {
+        return Err(StatementError::NoJurisdiction {
+            version: version.label.clone(),
+            jurisdiction: jurisdiction.id(),
+        });
+    }
     let w = Words::new(locale, version, jurisdiction);
     let doc = Composer {
         v: version,
@@ -239,7 +260,9 @@ impl Composer<'_> {
             Jurisdiction::Ccpa => sections.push(self.ccpa()),
         }
         sections.push(self.changes());
-        sections.push(self.disputes());
+        if let Some(disputes) = self.disputes() {
+            sections.push(disputes);
+        }
         if !self.v.processor.is_empty() {
             sections.push(self.subprocessors());
         }
@@ -296,13 +319,12 @@ impl Composer<'_> {
                     .is_some_and(|o| a.entity.as_str() == o.controller.as_str())
             })
             .map(|a| {
-                format!(
-                    "{}, {} {}, {}",
-                    a.street,
-                    a.postcode,
-                    a.city,
-                    w.country(a.country.as_str())
-                )
+                [
+                    a.street.clone(),
+                    format!("{} {}", a.postcode, a.city),
+                    w.country(a.country.as_str()),
+                ]
+                .join(&w.msg("st-address-separator", &[]))
             });
         s.para(w.msg(
             "st-who-intro",
@@ -552,7 +574,9 @@ impl Composer<'_> {
             .iter()
             .filter(|r| r.listed)
             .collect();
-        s.para(w.msg("st-sharing-intro", &[("count", Arg::from(listed.len()))]));
+        if !listed.is_empty() {
+            s.para(w.msg("st-sharing-intro", &[("count", Arg::from(listed.len()))]));
+        }
         s.list(
             listed
                 .iter()
@@ -741,9 +765,10 @@ impl Composer<'_> {
                     notes.push(w.msg("st-retention-ends-early", &[]));
                 }
                 if !notes.is_empty() {
-                    how = format!("{how} {}", notes.join(" "));
+                    notes.insert(0, how);
+                    how = notes.join(&w.msg("st-sentence-separator", &[]));
                 }
-                vec![w.label("retention", r.id.as_str()), how.trim().to_string()]
+                vec![w.label("retention", r.id.as_str()), how]
             })
             .collect();
         s.table(
@@ -828,13 +853,17 @@ impl Composer<'_> {
         }
         how.para(w.msg("st-rights-verify", &[]));
         s.sub(how);
-        let authority = self
+        match self
             .v
             .organisation
             .as_ref()
             .and_then(|o| o.lead_authority.clone())
-            .unwrap_or_default();
-        s.para(w.msg("st-rights-complaint", &[("authority", Arg::s(authority))]));
+        {
+            Some(authority) => {
+                s.para(w.msg("st-rights-complaint", &[("authority", Arg::s(authority))]))
+            }
+            None => s.para(w.msg("st-rights-complaint-any", &[])),
+        };
         s
     }
 
@@ -853,7 +882,7 @@ impl Composer<'_> {
         parts.push(a.street.clone());
         parts.push(format!("{} {}", a.postcode, a.city));
         parts.push(self.w.country(a.country.as_str()));
-        parts.join(", ")
+        parts.join(&self.w.msg("st-address-separator", &[]))
     }
 
     fn cookies(&self) -> S {
@@ -899,6 +928,7 @@ impl Composer<'_> {
                 };
                 let lifespan = match c.lifespan.as_ref().map(|l| l.as_str()) {
                     Some("session") => w.msg("st-lifespan-session", &[]),
+                    Some("while-tracked") => w.msg("st-lifespan-while-tracked", &[]),
                     Some(p) => w.period(p),
                     None => String::new(),
                 };
@@ -1035,15 +1065,15 @@ impl Composer<'_> {
         s
     }
 
-    fn disputes(&self) -> S {
+    fn disputes(&self) -> Option<S> {
         let w = self.w;
+        let (email, subject) = self.mailbox(CaseKind::Dispute)?;
         let mut s = S::new("disputes", w.msg("st-disputes-heading", &[]));
-        let (email, subject) = self.mailbox(CaseKind::Dispute).unwrap_or_default();
         s.para(w.msg(
             "st-disputes-body",
             &[("email", Arg::s(email)), ("subject", Arg::s(subject))],
         ));
-        s
+        Some(s)
     }
 
     fn subprocessors(&self) -> S {

@@ -263,9 +263,10 @@ fn text_section(out: &mut String, s: &Section, number: &str, lang: &str) {
             }
             Block::Table { head, rows } => {
                 // One record per row: tables do not fit 80 columns.
+                let colon = if lang.starts_with("zh") { "：" } else { ": " };
                 for r in rows {
                     for (h, c) in head.iter().zip(r) {
-                        out.push_str(&wrap(&format!("{h}: {c}"), "  ", "    ", lang));
+                        out.push_str(&wrap(&format!("{h}{colon}{c}"), "  ", "    ", lang));
                     }
                     out.push('\n');
                 }

@@ -149,6 +149,7 @@ st-rights-fee = We may charge a fee of at most { $amount }.
 st-rights-free = Using your rights is free of charge.
 st-rights-verify = Before we act on a request we check that it comes from the person concerned, so that nobody else gains access to your data.
 st-rights-complaint = If you are not satisfied with our answer, you can complain to the { $authority }, or to the data protection authority of the country where you live or work or where you think your rights were infringed.
+st-rights-complaint-any = If you are not satisfied with our answer, you can complain to the data protection authority of the country where you live or work or where you think your rights were infringed.
 st-attention = attn. { $department }
 
 ## 12. Cookies
@@ -176,6 +177,7 @@ st-party-first = first party
 st-party-third = third party
 st-party-both = first and third party
 st-lifespan-session = until you close the browser
+st-lifespan-while-tracked = for as long as the tool tracks your visits
 st-cookies-choices = You can also block or delete cookies in the settings of your browser:
 st-browser-chrome = Google Chrome: Settings, Privacy and security, Third-party cookies
 st-browser-firefox = Mozilla Firefox: Settings, Privacy & Security, Cookies and Site Data
@@ -292,3 +294,5 @@ st-month-12 = December
 st-date = { $day } { $month } { $year }
 st-list = { $init } and { $last }
 st-list-separator = {", "}
+st-sentence-separator = {" "}
+st-address-separator = {", "}
