@@ -21,6 +21,13 @@ if ! command -v python3 >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3
 fi
 
+# Browser tests drive Debian's Chromium (headless); CJK fonts so that Chinese pages render.
+if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then
+  step "installing Chromium and CJK fonts (browser tests)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig
+fi
+export CUSTODIAN_CHROMIUM="${CUSTODIAN_CHROMIUM:-$(command -v chromium)}"
+
 runner=(cargo test --workspace --no-fail-fast)
 if cargo nextest --version >/dev/null 2>&1; then
   runner=(cargo nextest run --workspace --no-fail-fast --failure-output final)
