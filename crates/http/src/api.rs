@@ -21,6 +21,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/policy", get(policy_summary))
         .route("/v1/policy/diff", get(policy_diff))
         .route("/v1/policy/versions/{label}/ropa", get(policy_ropa))
+        .route("/v1/policy/subprocessors", get(policy_subprocessors))
         .route("/v1/audit/events", get(audit_events))
 }
 
@@ -288,4 +289,79 @@ pub(crate) async fn audit_events(
         .tenant_audit_events(principal.tenant, q.after.unwrap_or(0).max(0), limit)
         .await?;
     Ok(Json(serde_json::json!({ "events": events })).into_response())
+}
+
+/// The version named, or the one in force; a 404 naming the versions otherwise.
+pub(crate) fn version_or_current<'p>(
+    policy: &'p custodian_policy::Policy,
+    label: Option<&str>,
+) -> Result<&'p custodian_policy::PolicyVersion, ApiError> {
+    match label {
+        Some(label) => policy.version(label).ok_or_else(|| {
+            let known: Vec<&str> = policy.versions.iter().map(|v| v.label.as_str()).collect();
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!(
+                    "there is no version `{label}`; the versions are: {}",
+                    known.join(", ")
+                ),
+            )
+            .field("version")
+        }),
+        None => policy.current().ok_or_else(|| {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not_ready",
+                "no policy version is in force",
+            )
+        }),
+    }
+}
+
+/// Query of `GET /v1/policy/subprocessors`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubprocessorQuery {
+    /// The policy version (default: the one in force).
+    version: Option<String>,
+    /// The locale of the descriptions (default `en`).
+    lang: Option<String>,
+}
+
+/// The approved subprocessors of a version (name, service, data, country, transfer safeguard,
+/// approved since), and every change to the list across versions, newest first.
+#[utoipa::path(
+    get,
+    path = "/v1/policy/subprocessors",
+    tag = "policy",
+    params(SubprocessorQuery),
+    responses(
+        (status = 200, description = "The list and its changes", content_type = "application/json"),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)
+    )
+)]
+pub(crate) async fn policy_subprocessors(
+    State(state): State<AppState>,
+    q: Result<Query<SubprocessorQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let q = query(q)?;
+    let policy = state.engine.policy();
+    let version = version_or_current(policy, q.version.as_deref())?;
+    let lang = q.lang.as_deref().unwrap_or("en");
+    let locale = policy.locale(lang).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            format!("`{lang}` is not a locale of the policy"),
+        )
+        .field("lang")
+    })?;
+    Ok(Json(serde_json::json!({
+        "version": version.label,
+        "subprocessors": custodian_policy::subprocessors::list(policy, version, Some(locale)),
+        "changes": custodian_policy::subprocessors::changes(policy),
+    }))
+    .into_response())
 }

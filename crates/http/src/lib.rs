@@ -72,6 +72,7 @@ impl AppState {
         api::policy_summary,
         api::policy_diff,
         api::policy_ropa,
+        api::policy_subprocessors,
         api::audit_events,
         records::ingest,
         records::lookup,

@@ -81,6 +81,10 @@ impl Pages {
                 "statement.html",
                 include_str!("../templates/statement.html"),
             ),
+            (
+                "subprocessors.html",
+                include_str!("../templates/subprocessors.html"),
+            ),
         ] {
             if let Err(e) = env.add_template(name, source) {
                 // Templates are compiled into the binary and covered by tests; a broken one is
@@ -125,6 +129,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(index))
         .route("/privacy", get(statement_current))
         .route("/privacy/{version}", get(statement_version))
+        .route("/subprocessors", get(subprocessors_page))
+        .route("/subprocessors.atom", get(subprocessors_feed))
         .route("/assets/style.css", get(style))
 }
 
@@ -419,4 +425,105 @@ mod tests {
             assert!(words.values().all(|w| !w.is_empty()), "{tag}");
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct SubprocessorQuery {
+    lang: Option<String>,
+    version: Option<String>,
+}
+
+/// The locale asked for, or a 404 naming the locales.
+fn known_lang(policy: &custodian_policy::Policy, lang: Option<String>) -> Result<String, ApiError> {
+    let lang = lang.unwrap_or_else(|| "en".to_string());
+    if policy.locale(&lang).is_some() {
+        return Ok(lang);
+    }
+    let known: Vec<&str> = policy.locales.iter().map(|l| l.tag.as_str()).collect();
+    Err(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!(
+            "there is no locale `{lang}`; the locales are: {}",
+            known.join(", ")
+        ),
+    )
+    .field("lang"))
+}
+
+/// The public list of approved subprocessors, with its history.
+async fn subprocessors_page(
+    State(state): State<AppState>,
+    Query(q): Query<SubprocessorQuery>,
+) -> Result<Response, ApiError> {
+    use custodian_policy::subprocessors::{self as sp, ChangeKind};
+    let policy = state.engine.policy();
+    let lang = known_lang(policy, q.lang)?;
+    let version = crate::api::version_or_current(policy, q.version.as_deref())?;
+    let words = state.pages.words(&lang);
+    let word = |key: &str| words.get(key).cloned().unwrap_or_default();
+    let changes: Vec<minijinja::Value> = sp::changes(policy)
+        .into_iter()
+        .map(|c| {
+            let w = match c.kind {
+                ChangeKind::Added => word("ui_added"),
+                ChangeKind::Removed => word("ui_removed"),
+                ChangeKind::Changed => word("ui_changed"),
+            };
+            context! { date => c.date, version => c.version, name => c.name, word => w }
+        })
+        .collect();
+    let versions: Vec<String> = policy.versions.iter().map(|v| v.label.clone()).collect();
+    let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+    let page = state.pages.render(
+        "subprocessors.html",
+        context! {
+            lang => lang.clone(),
+            locales => locales,
+            t => words.clone(),
+            version => version.label.clone(),
+            versions => versions,
+            subprocessors => sp::list(policy, version, policy.locale(&lang)),
+            changes => changes,
+        },
+    )?;
+    Ok(page.into_response())
+}
+
+/// Changes to the subprocessor list as an Atom feed.
+async fn subprocessors_feed(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<SubprocessorQuery>,
+) -> Result<Response, ApiError> {
+    let policy = state.engine.policy();
+    let lang = known_lang(policy, q.lang)?;
+    let words = state.pages.words(&lang);
+    let word = |key: &str| words.get(key).cloned().unwrap_or_default();
+    // The feed names its own address; behind a proxy, X-Forwarded-Proto tells the scheme.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    let (added, removed, changed) = (word("ui_added"), word("ui_removed"), word("ui_changed"));
+    let feed = custodian_policy::subprocessors::atom(
+        policy,
+        &format!("{scheme}://{host}"),
+        &word("ui_subprocessors"),
+        [added.as_str(), removed.as_str(), changed.as_str()],
+    );
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        feed,
+    )
+        .into_response())
 }

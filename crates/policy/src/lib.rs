@@ -9,12 +9,14 @@
 
 mod check;
 pub mod diff;
+mod gate;
 mod load;
 pub mod model;
 pub mod period;
 mod report;
 pub mod ropa;
 pub mod statement;
+pub mod subprocessors;
 
 use std::path::Path;
 

@@ -196,3 +196,108 @@ async fn the_privacy_statement_is_served_at_stable_addresses_in_every_locale_and
         assert!(body["error"]["message"].as_str().unwrap().len() > 10);
     }
 }
+
+#[tokio::test]
+async fn the_subprocessor_list_is_a_page_a_json_document_and_an_atom_feed() {
+    let app = spawn_app().await;
+    let json: serde_json::Value = app
+        .get("/v1/policy/subprocessors?lang=nl")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["version"], "2023");
+    let list = json["subprocessors"].as_array().unwrap();
+    assert_eq!(list.len(), 28);
+    for p in list {
+        for field in ["name", "purpose", "country", "effective"] {
+            assert!(
+                p[field].as_str().is_some_and(|v| !v.is_empty()),
+                "{field}: {p}"
+            );
+        }
+        assert!(p["data_categories"].is_array());
+    }
+    let changes = json["changes"].as_array().unwrap();
+    assert!(!changes.is_empty(), "the list changed between versions");
+    // The 2020 statement listed its processors first; 2022 made SparkPost an affiliate.
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["kind"] == "added" && c["version"] == "2020")
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["kind"] == "removed" && c["version"] == "2022" && c["name"] == "SparkPost")
+    );
+    // An older version keeps its own list.
+    let old: serde_json::Value = app
+        .get("/v1/policy/subprocessors?version=2020")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(old["subprocessors"], json["subprocessors"]);
+
+    let page = app.get("/subprocessors?lang=zh-CN").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(html.contains("Adyen"));
+
+    let feed = app.get("/subprocessors.atom?lang=en").await;
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let xml = feed.text().await.unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("the feed is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "feed");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    let entries: Vec<_> = root
+        .children()
+        .filter(|n| n.tag_name().name() == "entry")
+        .collect();
+    assert_eq!(entries.len(), changes.len());
+    let mut ids: Vec<&str> = entries
+        .iter()
+        .map(|e| {
+            e.children()
+                .find(|c| c.tag_name().name() == "id")
+                .and_then(|c| c.text())
+                .unwrap()
+        })
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "entry ids are unique");
+    for e in &entries {
+        let updated = e
+            .children()
+            .find(|c| c.tag_name().name() == "updated")
+            .and_then(|c| c.text())
+            .unwrap();
+        assert!(updated.ends_with("T00:00:00Z"), "{updated}");
+    }
+
+    for (path, status, field) in [
+        ("/subprocessors?version=1999", 404, "version"),
+        ("/subprocessors?lang=fr", 404, "lang"),
+        ("/subprocessors.atom?lang=xx", 404, "lang"),
+        ("/v1/policy/subprocessors?version=1999", 404, "version"),
+        ("/v1/policy/subprocessors?lang=xx", 422, "lang"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["field"], field, "{path}");
+    }
+}
