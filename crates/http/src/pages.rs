@@ -85,6 +85,7 @@ impl Pages {
                 "subprocessors.html",
                 include_str!("../templates/subprocessors.html"),
             ),
+            ("ropa.html", include_str!("../templates/ropa.html")),
         ] {
             if let Err(e) = env.add_template(name, source) {
                 // Templates are compiled into the binary and covered by tests; a broken one is
@@ -131,6 +132,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/privacy/{version}", get(statement_version))
         .route("/subprocessors", get(subprocessors_page))
         .route("/subprocessors.atom", get(subprocessors_feed))
+        .route("/ropa", get(ropa_page))
         .route("/assets/style.css", get(style))
 }
 
@@ -428,7 +430,7 @@ mod tests {
 }
 
 #[derive(Debug, Deserialize)]
-struct SubprocessorQuery {
+struct VersionQuery {
     lang: Option<String>,
     version: Option<String>,
 }
@@ -454,7 +456,7 @@ fn known_lang(policy: &custodian_policy::Policy, lang: Option<String>) -> Result
 /// The public list of approved subprocessors, with its history.
 async fn subprocessors_page(
     State(state): State<AppState>,
-    Query(q): Query<SubprocessorQuery>,
+    Query(q): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
     use custodian_policy::subprocessors::{self as sp, ChangeKind};
     let policy = state.engine.policy();
@@ -494,7 +496,7 @@ async fn subprocessors_page(
 async fn subprocessors_feed(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
-    Query(q): Query<SubprocessorQuery>,
+    Query(q): Query<VersionQuery>,
 ) -> Result<Response, ApiError> {
     let policy = state.engine.policy();
     let lang = known_lang(policy, q.lang)?;
@@ -526,4 +528,27 @@ async fn subprocessors_feed(
         feed,
     )
         .into_response())
+}
+
+/// The record of processing activities as a page (downloads as CSV, JSON and Markdown).
+async fn ropa_page(
+    State(state): State<AppState>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, ApiError> {
+    let policy = state.engine.policy();
+    let lang = known_lang(policy, q.lang)?;
+    let version = crate::api::version_or_current(policy, q.version.as_deref())?;
+    let versions: Vec<String> = policy.versions.iter().map(|v| v.label.clone()).collect();
+    let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+    let page = state.pages.render(
+        "ropa.html",
+        context! {
+            lang => lang.clone(),
+            locales => locales,
+            t => state.pages.words(&lang),
+            versions => versions,
+            ropa => custodian_policy::ropa::build(version, policy.locale(&lang)),
+        },
+    )?;
+    Ok(page.into_response())
 }

@@ -29,6 +29,7 @@ pub fn check(policy: &Policy, report: &mut Report) {
         VersionChecker::new(version, report).run();
     }
     check_messages(policy, report);
+    crate::gate::check(policy, report);
 }
 
 fn error(code: Code, message: String) -> Diagnostic<FileId> {
@@ -1520,6 +1521,47 @@ fn check_messages(policy: &Policy, report: &mut Report) {
                     policy.dir.join("locales").join(&locale.tag).display()
                 ))),
             );
+        }
+    }
+    // The sentences of the statement, in every version and jurisdiction, once the policy has
+    // a statement at all (its source locale has `st-` messages).
+    let has_statement = policy
+        .source_locale()
+        .is_some_and(|l| l.messages.keys().any(|id| id.starts_with("st-")));
+    let sentences = if has_statement {
+        crate::statement::message_ids(policy)
+    } else {
+        Default::default()
+    };
+    if let Some(source) = policy.source_locale() {
+        for locale in &policy.locales {
+            for id in sentences
+                .iter()
+                .filter(|id| id.starts_with("st-") && !locale.messages.contains_key(*id))
+            {
+                let mut diagnostic = error(
+                    Code::MissingMessage,
+                    format!(
+                        "locale `{}` has no message `{id}`, which the privacy statement needs",
+                        locale.tag
+                    ),
+                )
+                .with_notes(help(format!(
+                    "add `{id} = …` to {}",
+                    policy
+                        .dir
+                        .join("locales")
+                        .join(&locale.tag)
+                        .join("statement.ftl")
+                        .display()
+                )));
+                if let Some(m) = source.messages.get(id) {
+                    diagnostic = diagnostic.with_labels(vec![
+                        Label::primary(m.file, m.span.clone()).with_message("the source sentence"),
+                    ]);
+                }
+                report.push(diagnostic);
+            }
         }
     }
     let Some(source) = policy.source_locale() else {

@@ -321,7 +321,7 @@ pub fn read(dir: &Path) -> (Option<Policy>, Report) {
     (Some(policy), report)
 }
 
-fn read_file(path: &Path, report: &mut Report) -> Option<(FileId, String)> {
+pub(crate) fn read_file(path: &Path, report: &mut Report) -> Option<(FileId, String)> {
     match std::fs::read_to_string(path) {
         Ok(text) => {
             let file = report.add_file(path.display().to_string(), text.clone());
@@ -361,7 +361,7 @@ fn files_with_extension(dir: &Path, ext: &str, report: &mut Report) -> Vec<PathB
     paths
 }
 
-fn toml_error(file: FileId, err: &toml::de::Error) -> Diagnostic<FileId> {
+pub(crate) fn toml_error(file: FileId, err: &toml::de::Error) -> Diagnostic<FileId> {
     let span = err.span().unwrap_or(0..0);
     let message = err.message().to_string();
     let help = if message.contains("unknown field") {
@@ -450,7 +450,8 @@ fn span_of(text: &str, id: &str) -> Span {
     0..0
 }
 
-/// A Fluent pattern as plain text; placeables are shown as `{ $name }`.
+/// A Fluent pattern as plain text; placeables, and select expressions by the variable they
+/// choose by, are shown as `{ $name }`.
 fn pattern_text(pattern: &fluent_syntax::ast::Pattern<&str>) -> String {
     use fluent_syntax::ast::{Expression, InlineExpression, PatternElement};
     let mut out = String::new();
@@ -470,6 +471,11 @@ fn pattern_text(pattern: &fluent_syntax::ast::Pattern<&str>) -> String {
                 Expression::Inline(InlineExpression::TermReference { id, .. }) => {
                     out.push_str(&format!("{{ -{} }}", id.name))
                 }
+                // A plural or other choice shows the variable it chooses by.
+                Expression::Select {
+                    selector: InlineExpression::VariableReference { id },
+                    ..
+                } => out.push_str(&format!("{{ ${} }}", id.name)),
                 _ => out.push_str("{ … }"),
             },
         }

@@ -77,6 +77,19 @@ pub enum Code {
     InvalidFieldName,
     /// A category a product processes with no value shape (a warning: any value is accepted).
     CategoryWithoutShape,
+    /// A translation whose `$variables` differ from its source message's.
+    PlaceableMismatch,
+    /// A translation identical to its English source, though it is not made only of names,
+    /// numbers and punctuation.
+    LeftInEnglish,
+    /// A run of English words inside a Dutch or Indonesian translation.
+    EnglishInTranslation,
+    /// A do-not-translate glossary term of the source missing from the translation.
+    GlossaryTermChanged,
+    /// Latin-script words in a Chinese translation that are not names, codes or addresses.
+    LatinInChinese,
+    /// Quotation marks that do not pair up within a translated message.
+    UnbalancedQuotes,
 }
 
 impl Code {
@@ -115,6 +128,12 @@ impl Code {
             Code::PayloadForOtherCategory => "P1106",
             Code::InvalidFieldName => "P1107",
             Code::CategoryWithoutShape => "P1108",
+            Code::PlaceableMismatch => "P1201",
+            Code::LeftInEnglish => "P1202",
+            Code::EnglishInTranslation => "P1203",
+            Code::GlossaryTermChanged => "P1204",
+            Code::LatinInChinese => "P1205",
+            Code::UnbalancedQuotes => "P1206",
         }
     }
 }

@@ -291,3 +291,38 @@ fn an_unknown_locale_or_a_missing_message_is_a_clear_error() {
         "{err}"
     );
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn policy_check_reports_a_statement_sentence_missing_from_a_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("policies/messagebird"), dir.path());
+    let file = dir.path().join("locales/id/statement.ftl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("st-children-age"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&file, without).unwrap();
+    let (_, report) = load(dir.path());
+    let rendered = report.render(false);
+    assert_eq!(report.error_count(), 1, "{rendered}");
+    assert!(rendered.contains("P0701"), "{rendered}");
+    assert!(
+        rendered.contains("locale `id` has no message `st-children-age`"),
+        "{rendered}"
+    );
+}

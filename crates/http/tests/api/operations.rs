@@ -301,3 +301,26 @@ async fn the_subprocessor_list_is_a_page_a_json_document_and_an_atom_feed() {
         assert_eq!(body["error"]["field"], field, "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_record_of_processing_is_a_page_in_every_locale_with_its_downloads() {
+    let app = spawn_app().await;
+    for lang in ["en", "nl", "zh-CN", "id"] {
+        let response = app.get(&format!("/ropa?lang={lang}")).await;
+        assert_eq!(response.status(), 200, "{lang}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")));
+        assert!(html.contains("MessageBird B.V."));
+        assert!(html.contains(&format!(
+            "/v1/policy/versions/2023/ropa?format=csv&amp;lang={lang}"
+        )));
+    }
+    let old = app.get("/ropa?version=2016").await.text().await.unwrap();
+    assert!(old.contains("aria-current=\"true\">2016"));
+    let csv = app.get("/v1/policy/versions/2023/ropa?format=csv").await;
+    assert_eq!(csv.status(), 200);
+    let response = app.get("/ropa?version=1999").await;
+    assert_eq!(response.status(), 404);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "version");
+}

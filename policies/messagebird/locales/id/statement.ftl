@@ -176,7 +176,7 @@ st-lifespan-session = hingga Anda menutup peramban
 st-lifespan-while-tracked = selama alat tersebut melacak kunjungan Anda
 st-cookies-choices = Anda juga dapat memblokir atau menghapus cookie melalui pengaturan peramban Anda:
 st-browser-chrome = Google Chrome: Setelan, Privasi dan keamanan, Cookie pihak ketiga
-st-browser-firefox = Mozilla Firefox: Pengaturan, Privasi & Keamanan, Kuki dan Data Situs
+st-browser-firefox = Mozilla Firefox: Pengaturan, Privasi & Keamanan, Cookie dan data situs (di menu berbahasa Indonesia: Kuki dan Data Situs)
 st-browser-safari = Safari: Pengaturan, Privasi, Kelola Data Situs Web
 st-browser-edge = Microsoft Edge: Pengaturan, Cookie dan izin situs
 
