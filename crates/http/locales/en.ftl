@@ -45,3 +45,7 @@ ui-processors = Processors
 ui-transfers = Transfers outside the EEA
 ui-sources = Sources
 ui-download = Download
+ui-cookie-notice = Cookie notice
+ui-disclosure-policy = Disclosure requests policy
+ui-security-overview = Security overview
+ui-addresses = Addresses

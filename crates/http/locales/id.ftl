@@ -45,3 +45,7 @@ ui-processors = Prosesor
 ui-transfers = Transfer ke luar EEA
 ui-sources = Sumber
 ui-download = Unduh
+ui-cookie-notice = Pemberitahuan Cookie
+ui-disclosure-policy = Kebijakan permintaan pengungkapan
+ui-security-overview = Ikhtisar keamanan
+ui-addresses = Alamat

@@ -45,3 +45,7 @@ ui-processors = Verwerkers
 ui-transfers = Doorgiften buiten de EER
 ui-sources = Bronnen
 ui-download = Downloaden
+ui-cookie-notice = Cookieverklaring
+ui-disclosure-policy = Beleid voor verzoeken om verstrekking
+ui-security-overview = Beveiligingsoverzicht
+ui-addresses = Adressen

@@ -45,3 +45,7 @@ ui-processors = 处理者
 ui-transfers = 向欧洲经济区以外的传输
 ui-sources = 来源
 ui-download = 下载
+ui-cookie-notice = Cookie 声明
+ui-disclosure-policy = 披露请求政策
+ui-security-overview = 安全概述
+ui-addresses = 地址

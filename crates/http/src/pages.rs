@@ -133,6 +133,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/subprocessors", get(subprocessors_page))
         .route("/subprocessors.atom", get(subprocessors_feed))
         .route("/ropa", get(ropa_page))
+        .route("/documents/{name}", get(document_page))
         .route("/assets/style.css", get(style))
 }
 
@@ -150,6 +151,79 @@ async fn style() -> Response {
 #[derive(Debug, Deserialize)]
 struct LangQuery {
     lang: Option<String>,
+}
+
+/// The documents the statement refers to, each a section of the statement in force, and the
+/// statement's anchor for it.
+const DOCUMENTS: [(&str, &str); 4] = [
+    ("cookie-notice", "cookies"),
+    ("disclosure-requests", "government-requests"),
+    ("security", "security"),
+    ("addresses", "contact"),
+];
+
+/// A document the statement links to, in the locale and version asked for.
+async fn document_page(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, ApiError> {
+    use custodian_policy::statement::{self as st, Jurisdiction};
+    if name == "subprocessors" {
+        return Ok(axum::response::Redirect::permanent("/subprocessors").into_response());
+    }
+    let Some((_, section)) = DOCUMENTS.iter().find(|(n, _)| *n == name) else {
+        let known: Vec<&str> = DOCUMENTS.iter().map(|(n, _)| *n).collect();
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!(
+                "there is no document `{name}`; the documents are: {}, subprocessors",
+                known.join(", ")
+            ),
+        )
+        .field("name"));
+    };
+    let policy = state.engine.policy();
+    let lang = known_lang(policy, q.lang)?;
+    let version = crate::api::version_or_current(policy, q.version.as_deref())?;
+    let unavailable = |what: String| {
+        tracing::error!(error = %what, "a document cannot be composed");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "the document cannot be composed from this policy; run `custodian policy check`",
+        )
+    };
+    let doc = st::compose(policy, version, &lang, Jurisdiction::Gdpr)
+        .map_err(|e| unavailable(e.to_string()))?;
+    let Some(doc) = st::excerpt(&doc, section) else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!(
+                "version {} of the statement has no such section",
+                version.label
+            ),
+        )
+        .field("version"));
+    };
+    let versions: Vec<String> = policy.versions.iter().map(|v| v.label.clone()).collect();
+    let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+    let page = state.pages.render(
+        "statement.html",
+        context! {
+            lang => lang.clone(),
+            locales => locales,
+            t => state.pages.words(&lang),
+            title => doc.title.clone(),
+            version => version.label.clone(),
+            versions => versions,
+            document => true,
+            body => st::render_html_body(&doc),
+        },
+    )?;
+    Ok(page.into_response())
 }
 
 #[derive(Debug, Deserialize)]

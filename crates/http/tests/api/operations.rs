@@ -324,3 +324,36 @@ async fn the_record_of_processing_is_a_page_in_every_locale_with_its_downloads()
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"]["field"], "version");
 }
+
+#[tokio::test]
+async fn the_documents_the_statement_refers_to_are_served() {
+    let app = spawn_app().await;
+    for (name, expect) in [
+        ("cookie-notice", "custodian_consent"),
+        ("disclosure-requests", "public authority"),
+        ("security", "ISO/IEC 27001:2013"),
+        ("addresses", "Trompenburgstraat 2C"),
+    ] {
+        let response = app.get(&format!("/documents/{name}?lang=en")).await;
+        assert_eq!(response.status(), 200, "{name}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(expect), "{name}: {expect}");
+        assert!(html.contains("<article class=\"statement\""), "{name}");
+    }
+    let zh = app
+        .get("/documents/cookie-notice?lang=zh-CN")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(zh.contains("Cookie") && !zh.contains("饼干"));
+    let redirect = app.get("/documents/subprocessors").await;
+    assert_eq!(redirect.status(), 200, "followed to the subprocessor page");
+    let response = app.get("/documents/terms").await;
+    assert_eq!(response.status(), 404);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "name");
+    // An unknown version is a 404.
+    let response = app.get("/documents/security?version=1999").await;
+    assert_eq!(response.status(), 404);
+}

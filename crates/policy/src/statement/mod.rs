@@ -1188,3 +1188,25 @@ pub fn message_ids(policy: &Policy) -> BTreeSet<String> {
     }
     ids
 }
+
+/// One section of a composed statement as a document of its own (the cookie notice, the
+/// disclosure-request policy, the security overview, the contact addresses), found at any
+/// depth by its anchor.
+pub fn excerpt(doc: &Document, section: &str) -> Option<Document> {
+    fn find<'a>(s: &'a Section, id: &str) -> Option<&'a Section> {
+        if s.id == id {
+            return Some(s);
+        }
+        s.blocks.iter().find_map(|b| match b {
+            Block::Sub(sub) => find(sub, id),
+            _ => None,
+        })
+    }
+    let found = doc.sections.iter().find_map(|s| find(s, section))?;
+    Some(Document {
+        lang: doc.lang.clone(),
+        title: format!("{} · {}", found.heading, doc.title),
+        lede: doc.lede.iter().take(1).cloned().collect(),
+        sections: vec![found.clone()],
+    })
+}
