@@ -86,6 +86,7 @@ impl Pages {
                 include_str!("../templates/subprocessors.html"),
             ),
             ("ropa.html", include_str!("../templates/ropa.html")),
+            ("changes.html", include_str!("../templates/changes.html")),
         ] {
             if let Err(e) = env.add_template(name, source) {
                 // Templates are compiled into the binary and covered by tests; a broken one is
@@ -129,6 +130,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/privacy", get(statement_current))
+        .route("/privacy/changes", get(changes_page))
         .route("/privacy/{version}", get(statement_version))
         .route("/subprocessors", get(subprocessors_page))
         .route("/subprocessors.atom", get(subprocessors_feed))
@@ -622,6 +624,96 @@ async fn ropa_page(
             t => state.pages.words(&lang),
             versions => versions,
             ropa => custodian_policy::ropa::build(version, policy.locale(&lang)),
+        },
+    )?;
+    Ok(page.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct ChangesQuery {
+    lang: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// What changed between two versions, as a page people can read: material changes first.
+async fn changes_page(
+    State(state): State<AppState>,
+    Query(q): Query<ChangesQuery>,
+) -> Result<Response, ApiError> {
+    use custodian_policy::diff::{ChangeKind, Class};
+    let policy = state.engine.policy();
+    let lang = known_lang(policy, q.lang)?;
+    let to = crate::api::version_or_current(policy, q.to.as_deref()).map_err(|e| e.field("to"))?;
+    let from = match q.from.as_deref() {
+        Some(label) => {
+            crate::api::version_or_current(policy, Some(label)).map_err(|e| e.field("from"))?
+        }
+        None => {
+            let i = policy
+                .versions
+                .iter()
+                .position(|v| v.label == to.label)
+                .unwrap_or(0);
+            &policy.versions[i.saturating_sub(1)]
+        }
+    };
+    let words = state.pages.words(&lang);
+    let word = |key: &str| words.get(key).cloned().unwrap_or_default();
+    let value = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => "—".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let diff = custodian_policy::diff::diff(from, to, policy.locale(&lang));
+    let mut groups = Vec::new();
+    for (class, heading) in [
+        (Class::Material, word("ui_material")),
+        (Class::Editorial, word("ui_editorial")),
+    ] {
+        let changes: Vec<minijinja::Value> = diff
+            .changes
+            .iter()
+            .filter(|c| c.class == class)
+            .map(|c| {
+                let w = match c.change {
+                    ChangeKind::Added => word("ui_added"),
+                    ChangeKind::Removed => word("ui_removed"),
+                    ChangeKind::Changed => word("ui_changed"),
+                };
+                let fields: Vec<minijinja::Value> = c
+                    .fields
+                    .iter()
+                    .map(|f| context! { field => f.field.clone(), from => value(&f.from), to => value(&f.to) })
+                    .collect();
+                context! {
+                    word => w,
+                    kind => c.kind,
+                    label => c.label.clone().unwrap_or_else(|| c.id.clone()),
+                    fields => fields,
+                }
+            })
+            .collect();
+        if !changes.is_empty() {
+            groups.push(context! { heading => heading, changes => changes });
+        }
+    }
+    let pairs: Vec<(String, String)> = policy
+        .versions
+        .windows(2)
+        .map(|w| (w[0].label.clone(), w[1].label.clone()))
+        .collect();
+    let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+    let page = state.pages.render(
+        "changes.html",
+        context! {
+            lang => lang.clone(),
+            locales => locales,
+            t => words.clone(),
+            from => from.label.clone(),
+            to => to.label.clone(),
+            pairs => pairs,
+            groups => groups,
         },
     )?;
     Ok(page.into_response())

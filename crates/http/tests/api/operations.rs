@@ -357,3 +357,46 @@ async fn the_documents_the_statement_refers_to_are_served() {
     let response = app.get("/documents/security?version=1999").await;
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn what_changed_between_two_versions_is_a_readable_page() {
+    let app = spawn_app().await;
+    // Default: the version in force against the one before it.
+    let html = app
+        .get("/privacy/changes?lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("What changed"));
+    assert!(html.contains("/privacy/2022?lang=en") && html.contains("/privacy/2023?lang=en"));
+    assert!(
+        html.contains("Changes that affect your rights"),
+        "material changes first"
+    );
+    let nl = app
+        .get("/privacy/changes?lang=nl&from=2016&to=2020")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(nl.contains("Wat er is veranderd"));
+    assert!(nl.contains("Toegevoegd"));
+    let same = app
+        .get("/privacy/changes?from=2023&to=2023")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(same.contains("The two versions say the same."));
+    for (path, field) in [
+        ("/privacy/changes?from=1999", "from"),
+        ("/privacy/changes?to=1999", "to"),
+        ("/privacy/changes?lang=fr", "lang"),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["field"], field, "{path}");
+    }
+}
