@@ -551,6 +551,17 @@ async fn subprocessors_page(
             context! { date => c.date, version => c.version, name => c.name, word => w }
         })
         .collect();
+    // Countries by name in the locale, as the statement writes them.
+    let locale = policy.locale(&lang);
+    let mut list = sp::list(policy, version, locale);
+    for p in &mut list {
+        if let Some(name) =
+            locale.and_then(|l| l.text(&format!("st-country-{}", p.country.to_ascii_lowercase())))
+        {
+            p.country = name.to_string();
+        }
+    }
+    let with_data = list.iter().any(|p| !p.data_categories.is_empty());
     let versions: Vec<String> = policy.versions.iter().map(|v| v.label.clone()).collect();
     let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
     let page = state.pages.render(
@@ -561,7 +572,8 @@ async fn subprocessors_page(
             t => words.clone(),
             version => version.label.clone(),
             versions => versions,
-            subprocessors => sp::list(policy, version, policy.locale(&lang)),
+            subprocessors => list,
+            with_data => with_data,
             changes => changes,
         },
     )?;
@@ -684,7 +696,21 @@ async fn changes_page(
                 let fields: Vec<minijinja::Value> = c
                     .fields
                     .iter()
-                    .map(|f| context! { field => f.field.clone(), from => value(&f.from), to => value(&f.to) })
+                    .map(|f| match (&f.from, &f.to) {
+                        // Lists: what came in and what went out, not both lists whole.
+                        (serde_json::Value::Array(a), serde_json::Value::Array(b)) => {
+                            let gone: Vec<String> =
+                                a.iter().filter(|x| !b.contains(x)).map(value).collect();
+                            let new: Vec<String> =
+                                b.iter().filter(|x| !a.contains(x)).map(value).collect();
+                            context! {
+                                field => f.field.clone(),
+                                from => if gone.is_empty() { "—".to_string() } else { format!("− {}", gone.join(", ")) },
+                                to => if new.is_empty() { "—".to_string() } else { format!("+ {}", new.join(", ")) },
+                            }
+                        }
+                        _ => context! { field => f.field.clone(), from => value(&f.from), to => value(&f.to) },
+                    })
                     .collect();
                 context! {
                     word => w,

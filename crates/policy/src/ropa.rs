@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::check::in_eea;
 use crate::load::{Locale, PolicyVersion};
 use crate::model::{LegalBasisKind, TransferMechanism};
-use crate::period;
+use crate::{period, statement};
 
 /// One processing activity: one purpose of the policy.
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +81,25 @@ pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
             .map(str::to_string)
             .unwrap_or_else(|| id.to_string())
     };
+    // Countries, safeguards and periods in the locale's words where its statement has them.
+    let country = |code: &str| -> String {
+        locale
+            .and_then(|l| l.text(&format!("st-country-{}", code.to_ascii_lowercase())))
+            .map(str::to_string)
+            .unwrap_or_else(|| code.to_string())
+    };
+    let safeguard = |m: TransferMechanism| -> String {
+        let id = match m {
+            TransferMechanism::Adequacy => "adequacy",
+            TransferMechanism::Scc => "scc",
+            TransferMechanism::Bcr => "bcr",
+            TransferMechanism::Dpf => "dpf",
+        };
+        locale
+            .and_then(|l| l.text(&format!("st-transfer-short-{id}")))
+            .map(str::to_string)
+            .unwrap_or_else(|| mechanism(m).to_string())
+    };
     let v = version;
     let controller_id = v
         .organisation
@@ -97,11 +116,15 @@ pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
         .map(|a| {
             let mut parts = vec![controller.clone()];
             if let Some(att) = &a.attention {
-                parts.push(format!("attn. {att}"));
+                parts.push(
+                    locale
+                        .and_then(|l| statement::phrase(l, "st-attention", &[("department", att)]))
+                        .unwrap_or_else(|| format!("attn. {att}")),
+                );
             }
             parts.push(a.street.clone());
             parts.push(format!("{} {}", a.postcode, a.city));
-            parts.push(a.country.as_str().to_string());
+            parts.push(country(a.country.as_str()));
             parts.join(", ")
         })
         .unwrap_or_default();
@@ -161,8 +184,17 @@ pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
                 .iter()
                 .filter(|x| !in_eea(x.country.as_str()))
                 .map(|x| match x.transfer {
-                    Some(m) => format!("{} ({}): {}", x.name, x.country.as_str(), mechanism(m)),
-                    None => format!("{} ({}): no safeguard recorded", x.name, x.country.as_str()),
+                    Some(m) => format!(
+                        "{} ({}): {}",
+                        x.name,
+                        country(x.country.as_str()),
+                        safeguard(m)
+                    ),
+                    None => format!(
+                        "{} ({}): no safeguard recorded",
+                        x.name,
+                        country(x.country.as_str())
+                    ),
                 })
                 .collect();
             let retention = p
@@ -173,8 +205,14 @@ pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
                     let period = rule
                         .period
                         .as_ref()
-                        .and_then(|t| period::parse(t.as_str()).ok())
-                        .map(|p| p.to_string())
+                        .and_then(|t| {
+                            let iso = period::parse(t.as_str()).ok()?.to_string();
+                            Some(
+                                locale
+                                    .and_then(|l| statement::period_in(l, &iso))
+                                    .unwrap_or(iso),
+                            )
+                        })
                         .unwrap_or_else(|| "?".into());
                     format!("{} ({period})", text("retention", rule.id.as_str()))
                 })

@@ -1210,3 +1210,22 @@ pub fn excerpt(doc: &Document, section: &str) -> Option<Document> {
         sections: vec![found.clone()],
     })
 }
+
+/// A sentence piece of the statement in `locale`, for other documents (the ROPA): a period in
+/// words, or a message with text arguments; `None` when the locale lacks the message.
+pub fn phrase(locale: &crate::load::Locale, id: &str, args: &[(&str, &str)]) -> Option<String> {
+    let version = PolicyVersion::default();
+    let w = Words::new(locale, &version, Jurisdiction::Gdpr);
+    let args: Vec<(&str, Arg)> = args.iter().map(|(k, v)| (*k, Arg::s(v))).collect();
+    let text = w.msg(id, &args);
+    w.finish().ok().map(|()| text)
+}
+
+/// An ISO 8601 period in words in `locale` ("6 maanden"); `None` when the locale has no
+/// statement messages.
+pub fn period_in(locale: &crate::load::Locale, iso: &str) -> Option<String> {
+    let version = PolicyVersion::default();
+    let w = Words::new(locale, &version, Jurisdiction::Gdpr);
+    let text = w.period(iso);
+    w.finish().ok().map(|()| text)
+}
