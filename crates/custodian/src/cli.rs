@@ -170,6 +170,23 @@ pub enum PolicyCommand {
         #[arg(long, value_enum, default_value = "gdpr")]
         jurisdiction: JurisdictionArg,
     },
+    /// Record that a version is published and from which day it is in force. A version with
+    /// material changes must take effect no sooner than the policy's notice period.
+    Publish {
+        /// The version to publish.
+        #[arg(long = "version")]
+        version: String,
+        /// The day it takes effect (YYYY-MM-DD; default: the date the version declares).
+        #[arg(long)]
+        effective: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// List the published versions with their effective dates.
+    Publications {
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Print the JSON Schema of policy files, for editors.
     Schema,
 }

@@ -13,6 +13,7 @@ pub mod erasure;
 mod error;
 pub mod identifiers;
 pub mod payload;
+mod publish;
 pub mod records;
 mod tenants;
 

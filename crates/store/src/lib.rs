@@ -90,6 +90,21 @@ pub enum StoreError {
 /// Result of storage operations.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The publication of a policy version.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Publication {
+    /// The policy version's label.
+    pub label: String,
+    /// The day it takes effect.
+    pub effective_on: jiff::civil::Date,
+    /// SHA-256 of the version's files, as published.
+    pub digest: Vec<u8>,
+    /// When it was published.
+    pub published_at: Timestamp,
+    /// Who published it.
+    pub actor: String,
+}
+
 /// A tenant: one customer of the platform, the controller of its end users' data.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Tenant {
@@ -150,6 +165,17 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Every tenant, oldest first.
     async fn tenants(&self) -> Result<Vec<Tenant>>;
+
+    /// Records the publication of a policy version with its audit event; `Conflict` when that
+    /// version was published before.
+    async fn publish_policy(
+        &self,
+        publication: &Publication,
+        audit: &NewAuditEvent,
+    ) -> Result<AuditEvent>;
+
+    /// Every publication, in the order they were made.
+    async fn publications(&self) -> Result<Vec<Publication>>;
 
     /// Stores an API key, with its audit event.
     async fn create_api_key(&self, key: &ApiKeyRecord, audit: &NewAuditEvent)

@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 4;
+pub const LATEST_VERSION: i64 = 5;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -30,6 +30,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 4,
         name: "subject partitions",
         sql: include_str!("../migrations/sqlite/0004_subject_partitions.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "policy publications",
+        sql: include_str!("../migrations/sqlite/0005_policy_publications.sql"),
     },
 ];
 
@@ -53,6 +58,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         name: "subject partitions",
         sql: include_str!("../migrations/postgres/0004_subject_partitions.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "policy publications",
+        sql: include_str!("../migrations/postgres/0005_policy_publications.sql"),
     },
 ];
 

@@ -17,7 +17,9 @@ use crate::destructions::{
 use crate::location::redact;
 use crate::migrate::{LATEST_VERSION, Migration, POSTGRES};
 use crate::records::{IdempotencyEntry, Param, RecordBatch, RecordQuery, RecordRow, SubjectRow};
-use crate::{ApiKeyRecord, Backend, Result, Store, StoreError, Tenant, from_micros, micros};
+use crate::{
+    ApiKeyRecord, Backend, Publication, Result, Store, StoreError, Tenant, from_micros, micros,
+};
 
 /// An arbitrary, fixed key for the advisory lock that serialises migrations across replicas.
 const MIGRATION_LOCK: i64 = 0x6375_7374_6f64;
@@ -328,6 +330,50 @@ impl Store for PgStore {
             .await
             .map_err(pg_err)?;
         Ok(row.get(0))
+    }
+
+    async fn publish_policy(&self, p: &Publication, audit: &NewAuditEvent) -> Result<AuditEvent> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        tx.execute(
+            "INSERT INTO policy_publications (label, effective_on, digest, published_at_us, actor) VALUES ($1, $2::text::date, $3, $4, $5)",
+            &[&p.label, &p.effective_on.to_string(), &p.digest, &micros(p.published_at), &p.actor],
+        )
+        .await
+        .map_err(|e| match pg_err(e) {
+            StoreError::Conflict(_) => {
+                StoreError::Conflict(format!("policy version {} was published before", p.label))
+            }
+            other => other,
+        })?;
+        let event = append(&tx, &self.chain_key, audit).await?;
+        tx.commit().await.map_err(pg_err)?;
+        Ok(event)
+    }
+
+    async fn publications(&self) -> Result<Vec<Publication>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT label, effective_on::text, digest, published_at_us, actor FROM policy_publications ORDER BY published_at_us, label",
+                &[],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter()
+            .map(|r| {
+                let effective: String = r.get(1);
+                Ok(Publication {
+                    label: r.get(0),
+                    effective_on: effective.parse().map_err(|e| {
+                        StoreError::Database(format!("a stored effective date is unreadable: {e}"))
+                    })?,
+                    digest: r.get(2),
+                    published_at: from_micros(r.get(3))?,
+                    actor: r.get(4),
+                })
+            })
+            .collect()
     }
 
     async fn create_tenant(&self, tenant: &Tenant, audit: &NewAuditEvent) -> Result<AuditEvent> {

@@ -21,7 +21,9 @@ use crate::destructions::{
 use crate::location::{Location, SQLITE_FILE};
 use crate::migrate::{LATEST_VERSION, Migration, SQLITE};
 use crate::records::{IdempotencyEntry, Param, RecordBatch, RecordQuery, RecordRow, SubjectRow};
-use crate::{ApiKeyRecord, Backend, Result, Store, StoreError, Tenant, from_micros, micros};
+use crate::{
+    ApiKeyRecord, Backend, Publication, Result, Store, StoreError, Tenant, from_micros, micros,
+};
 
 const READERS: usize = 4;
 
@@ -563,6 +565,47 @@ impl Store for SqliteStore {
                 other => other,
             })?;
             append(tx, key, &audit)
+        })
+        .await
+    }
+
+    async fn publish_policy(&self, p: &Publication, audit: &NewAuditEvent) -> Result<AuditEvent> {
+        let (p, audit) = (p.clone(), audit.clone());
+        self.write(move |tx, key| {
+            tx.execute(
+                "INSERT INTO policy_publications (label, effective_on, digest, published_at_us, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![p.label, p.effective_on.to_string(), p.digest, micros(p.published_at), p.actor],
+            )
+            .map_err(|e| match db_err(e) {
+                StoreError::Conflict(_) => StoreError::Conflict(format!("policy version {} was published before", p.label)),
+                other => other,
+            })?;
+            append(tx, key, &audit)
+        })
+        .await
+    }
+
+    async fn publications(&self) -> Result<Vec<Publication>> {
+        self.read(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT label, effective_on, digest, published_at_us, actor FROM policy_publications ORDER BY published_at_us, label")
+                .map_err(db_err)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?, r.get::<_, i64>(3)?, r.get::<_, String>(4)?))
+                })
+                .map_err(db_err)?;
+            rows.map(|row| {
+                let (label, effective, digest, at, actor) = row.map_err(db_err)?;
+                Ok(Publication {
+                    label,
+                    effective_on: effective.parse().map_err(|e| StoreError::Database(format!("a stored effective date is unreadable: {e}")))?,
+                    digest,
+                    published_at: from_micros(at)?,
+                    actor,
+                })
+            })
+            .collect()
         })
         .await
     }

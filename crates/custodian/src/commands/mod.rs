@@ -12,12 +12,25 @@ mod traffic;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, PolicyCommand};
 
 /// Runs one command.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = cli.config.clone();
     match cli.command {
+        Command::Policy(PolicyCommand::Publish {
+            version,
+            effective,
+            data,
+        }) => runtime()?.block_on(policy::publish(
+            config.as_deref(),
+            &data,
+            &version,
+            effective.as_deref(),
+        )),
+        Command::Policy(PolicyCommand::Publications { data }) => {
+            runtime()?.block_on(policy::publications(config.as_deref(), &data))
+        }
         Command::Policy(command) => policy::run(command),
         Command::Openapi => {
             print!("{}", custodian_http::openapi_json());

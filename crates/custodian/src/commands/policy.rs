@@ -84,6 +84,9 @@ pub fn run(command: PolicyCommand) -> anyhow::Result<ExitCode> {
             print!("{}", statement::render(&doc, format));
             Ok(ExitCode::SUCCESS)
         }
+        PolicyCommand::Publish { .. } | PolicyCommand::Publications { .. } => {
+            unreachable!("run with a database by `publish` and `publications`")
+        }
         PolicyCommand::Schema => {
             println!(
                 "{}",
@@ -176,4 +179,51 @@ fn version<'p>(
             policy.labels().join(", ")
         )
     })
+}
+
+/// `custodian policy publish`.
+pub async fn publish(
+    config: Option<&Path>,
+    data: &crate::cli::DataArgs,
+    label: &str,
+    effective: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let effective = match effective {
+        Some(text) => Some(text.parse::<jiff::civil::Date>().with_context(|| {
+            format!("--effective `{text}` is not a date; write it as YYYY-MM-DD")
+        })?),
+        None => None,
+    };
+    let ctx = super::context::open(config, data).await?;
+    let p = ctx
+        .engine
+        .publish_policy(&custodian_engine::Actor::Cli, label, effective)
+        .await?;
+    println!("{}\t{}", p.label, p.effective_on);
+    eprintln!(
+        "published policy version {} in force from {} (digest {})",
+        p.label,
+        p.effective_on,
+        p.digest
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `custodian policy publications`.
+pub async fn publications(
+    config: Option<&Path>,
+    data: &crate::cli::DataArgs,
+) -> anyhow::Result<ExitCode> {
+    let ctx = super::context::open(config, data).await?;
+    for p in ctx.engine.publications().await? {
+        println!(
+            "{}\t{}\t{}\t{}",
+            p.label, p.effective_on, p.published_at, p.actor
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

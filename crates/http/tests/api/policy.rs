@@ -83,3 +83,50 @@ async fn the_ropa_is_served_as_json_csv_and_markdown_in_each_locale() {
     let (code, _, _) = error_of(app.get("/v1/policy/versions/1999/ropa").await, 404).await;
     assert_eq!(code, "not_found");
 }
+
+#[tokio::test]
+async fn a_version_is_published_once_and_material_changes_cannot_take_effect_retroactively() {
+    use custodian_engine::{Actor, EngineError};
+    let app = spawn_app().await;
+    let engine = &app.engine;
+    // The first publication has nothing to give notice against.
+    let first = engine
+        .publish_policy(&Actor::Cli, "2020", None)
+        .await
+        .unwrap();
+    assert_eq!(first.effective_on.to_string(), "2020-01-01");
+    assert_eq!(first.digest.len(), 32);
+    // Once only.
+    let again = engine.publish_policy(&Actor::Cli, "2020", None).await;
+    assert!(matches!(again, Err(EngineError::Conflict(_))), "{again:?}");
+    // 2023 changes material things since 2020: its own date (in the past) is refused, naming
+    // the earliest acceptable day.
+    let past = engine.publish_policy(&Actor::Cli, "2023", None).await;
+    let Err(EngineError::Invalid { field, message }) = past else {
+        panic!("{past:?}")
+    };
+    assert_eq!(field, "effective");
+    assert!(message.contains("material change"), "{message}");
+    let unknown = engine.publish_policy(&Actor::Cli, "1999", None).await;
+    assert!(matches!(
+        unknown,
+        Err(EngineError::Invalid {
+            field: "version",
+            ..
+        })
+    ));
+    // A date ahead of today is accepted.
+    let ahead = jiff::Zoned::now()
+        .date()
+        .checked_add(jiff::Span::new().days(30))
+        .unwrap();
+    let second = engine
+        .publish_policy(&Actor::Cli, "2023", Some(ahead))
+        .await
+        .unwrap();
+    assert_eq!(second.effective_on, ahead);
+    assert_ne!(first.digest, second.digest);
+    let all = engine.publications().await.unwrap();
+    let labels: Vec<&str> = all.iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(labels, vec!["2020", "2023"]);
+}
