@@ -55,3 +55,5 @@ ui-editorial = Other changes (names, addresses, wording)
 ui-no-changes = The two versions say the same.
 ui-from-to = From version
 ui-to = to
+ui-published-on = Published on
+ui-in-force-from = in force from

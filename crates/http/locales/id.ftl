@@ -55,3 +55,5 @@ ui-editorial = Perubahan lain (nama, alamat, susunan kata)
 ui-no-changes = Kedua versi menyatakan hal yang sama.
 ui-from-to = Dari versi
 ui-to = ke
+ui-published-on = Diterbitkan pada
+ui-in-force-from = berlaku mulai

@@ -55,3 +55,5 @@ ui-editorial = Overige wijzigingen (namen, adressen, formulering)
 ui-no-changes = De twee versies zeggen hetzelfde.
 ui-from-to = Van versie
 ui-to = naar
+ui-published-on = Gepubliceerd op
+ui-in-force-from = van kracht vanaf

@@ -55,3 +55,5 @@ ui-editorial = 其他变更（名称、地址、措辞）
 ui-no-changes = 两个版本内容相同。
 ui-from-to = 从版本
 ui-to = 到
+ui-published-on = 发布日期
+ui-in-force-from = 生效日期

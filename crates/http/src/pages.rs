@@ -252,7 +252,8 @@ async fn statement_current(
                 "no policy version is in force",
             )
         })?;
-    statement(&state, &label, q)
+    let published = publication(&state, &label).await;
+    statement(&state, &label, q, published)
 }
 
 /// Every version stays readable at its own address.
@@ -261,10 +262,33 @@ async fn statement_version(
     axum::extract::Path(version): axum::extract::Path<String>,
     Query(q): Query<StatementQuery>,
 ) -> Result<Response, ApiError> {
-    statement(&state, &version, q)
+    let published = publication(&state, &version).await;
+    statement(&state, &version, q, published)
 }
 
-fn statement(state: &AppState, label: &str, q: StatementQuery) -> Result<Response, ApiError> {
+/// When and in force from when `label` was published, if it was (`policy publish`). A store
+/// that cannot answer leaves the page without the line rather than failing it.
+async fn publication(state: &AppState, label: &str) -> Option<(String, String)> {
+    match state.engine.publications().await {
+        Ok(all) => all.into_iter().find(|p| p.label == label).map(|p| {
+            (
+                p.published_at.strftime("%Y-%m-%d").to_string(),
+                p.effective_on.to_string(),
+            )
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "publications could not be read");
+            None
+        }
+    }
+}
+
+fn statement(
+    state: &AppState,
+    label: &str,
+    q: StatementQuery,
+    published: Option<(String, String)>,
+) -> Result<Response, ApiError> {
     use custodian_policy::statement::{self as st, Format, Jurisdiction};
     let policy = state.engine.policy();
     let not_found = |field: &'static str, message: String| {
@@ -346,7 +370,8 @@ fn statement(state: &AppState, label: &str, q: StatementQuery) -> Result<Respons
                     version => label,
                     versions => versions,
                     jurisdiction => jurisdiction.id(),
-                    jurisdictions => jurisdictions,
+                                        jurisdictions => jurisdictions,
+                    published => published,
                     body => st::render_html_body(&doc),
                 },
             )?;

@@ -129,4 +129,12 @@ async fn a_version_is_published_once_and_material_changes_cannot_take_effect_ret
     let all = engine.publications().await.unwrap();
     let labels: Vec<&str> = all.iter().map(|p| p.label.as_str()).collect();
     assert_eq!(labels, vec!["2020", "2023"]);
+    // The statement's page shows the publication.
+    let html = app.get("/privacy?lang=nl").await.text().await.unwrap();
+    assert!(
+        html.contains(&format!("van kracht vanaf {ahead}")),
+        "{html}"
+    );
+    let never = app.get("/privacy/2016").await.text().await.unwrap();
+    assert!(!never.contains("Published on"));
 }
