@@ -47,6 +47,14 @@ const DEMO_RECORDS: usize = 120;
 /// demo key for each (earlier demo keys are revoked, since their secrets were never stored).
 /// Returns (tenant name, key).
 async fn seed(engine: &Engine) -> anyhow::Result<Vec<(String, String)>> {
+    // The version in force is published on first start, from its own date (a first
+    // publication has nothing to give notice against); its page then shows the publication.
+    if engine.publications().await?.is_empty() {
+        let current = engine.policy().current().map(|v| v.label.clone());
+        if let Some(label) = current {
+            engine.publish_policy(&Actor::System, &label, None).await?;
+        }
+    }
     let existing = engine.tenants().await?;
     let all_scopes: Vec<String> = Scope::ALL.iter().map(|s| s.as_str().to_string()).collect();
     let mut keys = Vec::new();
@@ -127,6 +135,13 @@ async fn print_guide(
     println!("  The privacy statement, compiled from the policy (every version, four languages):");
     println!("    {base}/privacy?lang=en        {base}/privacy?lang=zh-CN&jurisdiction=ccpa");
     println!("    {base}/privacy/2016?lang=nl   {base}/privacy?lang=id&format=md");
+    println!("    {base}/privacy/changes?lang=en&from=2020&to=2023   (what changed)");
+    println!(
+        "    {base}/subprocessors?lang=nl   {base}/subprocessors.atom   {base}/ropa?lang=zh-CN"
+    );
+    println!(
+        "    {base}/documents/cookie-notice?lang=id   (also disclosure-requests, security, addresses)"
+    );
     println!();
     println!("  API (OpenAPI at {base}/openapi.json):");
     println!("    curl {base}/v1/policy");
