@@ -207,22 +207,7 @@ pub(crate) async fn policy_ropa(
         .version(&label)
         .ok_or_else(|| ApiError::not_found("policy version"))?;
     let lang = q.lang.as_deref().unwrap_or("en");
-    let locale = policy.locale(lang).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
-            format!(
-                "`{lang}` is not a locale of the policy; use one of: {}",
-                policy
-                    .locales
-                    .iter()
-                    .map(|l| l.tag.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )
-        .field("lang")
-    })?;
+    let locale = locale_of(policy, lang)?;
     let record = ropa::build(version, Some(locale));
     Ok(match q.format.as_deref().unwrap_or("json") {
         "json" => Json(record).into_response(),
@@ -291,6 +276,25 @@ pub(crate) async fn audit_events(
     Ok(Json(serde_json::json!({ "events": events })).into_response())
 }
 
+/// The locale `lang` of the policy; a 422 naming the locales otherwise.
+fn locale_of<'p>(
+    policy: &'p custodian_policy::Policy,
+    lang: &str,
+) -> Result<&'p custodian_policy::Locale, ApiError> {
+    policy.locale(lang).ok_or_else(|| {
+        let known: Vec<&str> = policy.locales.iter().map(|l| l.tag.as_str()).collect();
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            format!(
+                "`{lang}` is not a locale of the policy; use one of: {}",
+                known.join(", ")
+            ),
+        )
+        .field("lang")
+    })
+}
+
 /// The version named, or the one in force; a 404 naming the versions otherwise.
 pub(crate) fn version_or_current<'p>(
     policy: &'p custodian_policy::Policy,
@@ -350,14 +354,7 @@ pub(crate) async fn policy_subprocessors(
     let policy = state.engine.policy();
     let version = version_or_current(policy, q.version.as_deref())?;
     let lang = q.lang.as_deref().unwrap_or("en");
-    let locale = policy.locale(lang).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_input",
-            format!("`{lang}` is not a locale of the policy"),
-        )
-        .field("lang")
-    })?;
+    let locale = locale_of(policy, lang)?;
     Ok(Json(serde_json::json!({
         "version": version.label,
         "subprocessors": custodian_policy::subprocessors::list(policy, version, Some(locale)),

@@ -210,8 +210,8 @@ async fn document_page(
         )
         .field("version"));
     };
-    let versions: Vec<String> = policy.versions.iter().map(|v| v.label.clone()).collect();
-    let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+    let versions = version_labels(policy);
+    let locales = locale_tags(policy);
     let page = state.pages.render(
         "statement.html",
         context! {
@@ -291,30 +291,8 @@ fn statement(
 ) -> Result<Response, ApiError> {
     use custodian_policy::statement::{self as st, Format, Jurisdiction};
     let policy = state.engine.policy();
-    let not_found = |field: &'static str, message: String| {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", message).field(field)
-    };
-    let version = policy.version(label).ok_or_else(|| {
-        let known: Vec<&str> = policy.versions.iter().map(|v| v.label.as_str()).collect();
-        not_found(
-            "version",
-            format!(
-                "there is no version `{label}`; the versions are: {}",
-                known.join(", ")
-            ),
-        )
-    })?;
-    let lang = q.lang.unwrap_or_else(|| "en".to_string());
-    if policy.locale(&lang).is_none() {
-        let known: Vec<&str> = policy.locales.iter().map(|l| l.tag.as_str()).collect();
-        return Err(not_found(
-            "lang",
-            format!(
-                "there is no locale `{lang}`; the locales are: {}",
-                known.join(", ")
-            ),
-        ));
-    }
+    let version = crate::api::version_or_current(policy, Some(label))?;
+    let lang = known_lang(policy, q.lang)?;
     let jurisdiction: Jurisdiction = match q.jurisdiction.as_deref() {
         None => Jurisdiction::Gdpr,
         Some(j) => j.parse().map_err(|e: String| {
@@ -328,7 +306,9 @@ fn statement(
         })?,
     };
     let doc = st::compose(policy, version, &lang, jurisdiction).map_err(|e| match e {
-        st::StatementError::NoJurisdiction { .. } => not_found("jurisdiction", e.to_string()),
+        st::StatementError::NoJurisdiction { .. } => {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string()).field("jurisdiction")
+        }
         other => {
             tracing::error!(error = %other, "the statement cannot be composed");
             ApiError::new(
@@ -350,7 +330,7 @@ fn statement(
             st::render(&doc, format),
         )),
         Format::Html => {
-            let versions: Vec<String> = policy.versions.iter().map(|v| v.label.clone()).collect();
+            let versions = version_labels(policy);
             let jurisdictions: Vec<&str> = Jurisdiction::ALL
                 .into_iter()
                 .filter(|j| {
@@ -359,7 +339,7 @@ fn statement(
                 })
                 .map(|j| j.id())
                 .collect();
-            let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+            let locales = locale_tags(policy);
             let page = state.pages.render(
                 "statement.html",
                 context! {
@@ -496,7 +476,7 @@ async fn index(
             extra: String::new(),
         })
         .collect();
-    let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+    let locales = locale_tags(policy);
     state.pages.render(
         "index.html",
         context! {
@@ -534,6 +514,16 @@ mod tests {
 struct VersionQuery {
     lang: Option<String>,
     version: Option<String>,
+}
+
+/// The policy's version labels, oldest first, for the pages' version links.
+fn version_labels(policy: &custodian_policy::Policy) -> Vec<String> {
+    policy.versions.iter().map(|v| v.label.clone()).collect()
+}
+
+/// The policy's locale tags, for the language switch.
+fn locale_tags(policy: &custodian_policy::Policy) -> Vec<String> {
+    policy.locales.iter().map(|l| l.tag.clone()).collect()
 }
 
 /// The locale asked for, or a 404 naming the locales.
@@ -587,8 +577,8 @@ async fn subprocessors_page(
         }
     }
     let with_data = list.iter().any(|p| !p.data_categories.is_empty());
-    let versions: Vec<String> = policy.versions.iter().map(|v| v.label.clone()).collect();
-    let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+    let versions = version_labels(policy);
+    let locales = locale_tags(policy);
     let page = state.pages.render(
         "subprocessors.html",
         context! {
@@ -651,8 +641,8 @@ async fn ropa_page(
     let policy = state.engine.policy();
     let lang = known_lang(policy, q.lang)?;
     let version = crate::api::version_or_current(policy, q.version.as_deref())?;
-    let versions: Vec<String> = policy.versions.iter().map(|v| v.label.clone()).collect();
-    let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+    let versions = version_labels(policy);
+    let locales = locale_tags(policy);
     let page = state.pages.render(
         "ropa.html",
         context! {
@@ -754,7 +744,7 @@ async fn changes_page(
         .windows(2)
         .map(|w| (w[0].label.clone(), w[1].label.clone()))
         .collect();
-    let locales: Vec<String> = policy.locales.iter().map(|l| l.tag.clone()).collect();
+    let locales = locale_tags(policy);
     let page = state.pages.render(
         "changes.html",
         context! {

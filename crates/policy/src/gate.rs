@@ -88,8 +88,8 @@ impl Text {
 /// declaration of an id wins, as when loading).
 fn texts(locale: &Locale) -> BTreeMap<String, Text> {
     let mut out = BTreeMap::new();
-    for source in &locale.sources {
-        let resource = match fluent_syntax::parser::parse(source.as_str()) {
+    for file in &locale.resources {
+        let resource = match fluent_syntax::parser::parse(file.source()) {
             Ok(resource) => resource,
             Err((resource, _)) => resource,
         };

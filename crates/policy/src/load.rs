@@ -169,8 +169,8 @@ pub struct Locale {
     pub tag: String,
     /// Messages by id.
     pub messages: BTreeMap<String, Message>,
-    /// The Fluent source of each of its files, for formatting messages with arguments.
-    pub sources: Vec<String>,
+    /// Each of its files, parsed once, for formatting messages with arguments.
+    pub resources: Vec<std::sync::Arc<fluent_bundle::FluentResource>>,
 }
 
 impl Locale {
@@ -305,7 +305,11 @@ pub fn read(dir: &Path) -> (Option<Policy>, Report) {
         for path in files_with_extension(&ldir, "ftl", &mut report) {
             if let Some((file, text)) = read_file(&path, &mut report) {
                 read_fluent(file, &text, &mut locale, &mut report);
-                locale.sources.push(text.to_string());
+                // Syntax errors were reported above; what parses is kept.
+                let resource = match fluent_bundle::FluentResource::try_new(text.to_string()) {
+                    Ok(r) | Err((r, _)) => r,
+                };
+                locale.resources.push(std::sync::Arc::new(resource));
             }
         }
         locales.push(locale);

@@ -863,6 +863,18 @@ pub enum TransferMechanism {
     Dpf,
 }
 
+impl TransferMechanism {
+    /// Its id in the policy files (`scc`, `bcr`, `adequacy`, `dpf`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Adequacy => "adequacy",
+            Self::Scc => "scc",
+            Self::Bcr => "bcr",
+            Self::Dpf => "dpf",
+        }
+    }
+}
+
 /// A processor or subprocessor.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]

@@ -82,6 +82,7 @@ pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
             .unwrap_or_else(|| id.to_string())
     };
     // Countries, safeguards and periods in the locale's words where its statement has them.
+    let phrases = locale.map(statement::Phrases::new);
     let country = |code: &str| -> String {
         locale
             .and_then(|l| l.text(&format!("st-country-{}", code.to_ascii_lowercase())))
@@ -89,14 +90,8 @@ pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
             .unwrap_or_else(|| code.to_string())
     };
     let safeguard = |m: TransferMechanism| -> String {
-        let id = match m {
-            TransferMechanism::Adequacy => "adequacy",
-            TransferMechanism::Scc => "scc",
-            TransferMechanism::Bcr => "bcr",
-            TransferMechanism::Dpf => "dpf",
-        };
         locale
-            .and_then(|l| l.text(&format!("st-transfer-short-{id}")))
+            .and_then(|l| l.text(&format!("st-transfer-short-{}", m.id())))
             .map(str::to_string)
             .unwrap_or_else(|| mechanism(m).to_string())
     };
@@ -117,8 +112,9 @@ pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
             let mut parts = vec![controller.clone()];
             if let Some(att) = &a.attention {
                 parts.push(
-                    locale
-                        .and_then(|l| statement::phrase(l, "st-attention", &[("department", att)]))
+                    phrases
+                        .as_ref()
+                        .and_then(|p| p.message("st-attention", &[("department", att)]))
                         .unwrap_or_else(|| format!("attn. {att}")),
                 );
             }
@@ -207,11 +203,7 @@ pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
                         .as_ref()
                         .and_then(|t| {
                             let iso = period::parse(t.as_str()).ok()?.to_string();
-                            Some(
-                                locale
-                                    .and_then(|l| statement::period_in(l, &iso))
-                                    .unwrap_or(iso),
-                            )
+                            Some(phrases.as_ref().and_then(|p| p.period(&iso)).unwrap_or(iso))
                         })
                         .unwrap_or_else(|| "?".into());
                     format!("{} ({period})", text("retention", rule.id.as_str()))

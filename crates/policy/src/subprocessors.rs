@@ -41,6 +41,17 @@ pub enum ChangeKind {
     Changed,
 }
 
+impl ChangeKind {
+    /// Its name in JSON and in feed entry ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Removed => "removed",
+            Self::Changed => "changed",
+        }
+    }
+}
+
 /// One entry of the change feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SubprocessorChange {
@@ -54,15 +65,6 @@ pub struct SubprocessorChange {
     pub name: String,
     /// What happened.
     pub kind: ChangeKind,
-}
-
-fn mechanism(m: TransferMechanism) -> &'static str {
-    match m {
-        TransferMechanism::Adequacy => "adequacy",
-        TransferMechanism::Scc => "scc",
-        TransferMechanism::Bcr => "bcr",
-        TransferMechanism::Dpf => "dpf",
-    }
 }
 
 fn effective(v: &PolicyVersion) -> String {
@@ -120,7 +122,7 @@ pub fn list(
                 purpose: text("processor", p.id.as_str()),
                 data_categories: p.data.iter().map(|d| text("data", d.as_str())).collect(),
                 country: p.country.as_str().to_string(),
-                transfer_mechanism: p.transfer.map(mechanism),
+                transfer_mechanism: p.transfer.map(TransferMechanism::id),
                 effective: effective(&policy.versions[since]),
             }
         })
@@ -205,10 +207,7 @@ pub fn atom(policy: &Policy, base: &str, title: &str, kind_words: [&str; 3]) -> 
             ChangeKind::Removed => kind_words[1],
             ChangeKind::Changed => kind_words[2],
         };
-        let kind = serde_json::to_value(c.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let kind = c.kind.as_str();
         out.push_str("  <entry>\n");
         out.push_str(&format!(
             "    <id>{}/subprocessors/{}/{}/{kind}</id>\n",

@@ -647,7 +647,7 @@ impl Composer<'_> {
             .processor
             .iter()
             .filter_map(|p| p.transfer)
-            .map(mechanism_id)
+            .map(TransferMechanism::id)
             .collect();
         s.list(
             mechanisms
@@ -1090,7 +1090,7 @@ impl Composer<'_> {
                     w.label("processor", p.id.as_str()),
                     w.country(p.country.as_str()),
                     p.transfer
-                        .map(|m| w.msg(&format!("st-transfer-short-{}", mechanism_id(m)), &[]))
+                        .map(|m| w.msg(&format!("st-transfer-short-{}", m.id()), &[]))
                         .unwrap_or_else(|| w.msg("st-transfer-none", &[])),
                 ]
             })
@@ -1144,15 +1144,6 @@ impl Composer<'_> {
             ));
         }
         s
-    }
-}
-
-fn mechanism_id(m: TransferMechanism) -> &'static str {
-    match m {
-        TransferMechanism::Adequacy => "adequacy",
-        TransferMechanism::Scc => "scc",
-        TransferMechanism::Bcr => "bcr",
-        TransferMechanism::Dpf => "dpf",
     }
 }
 
@@ -1211,21 +1202,30 @@ pub fn excerpt(doc: &Document, section: &str) -> Option<Document> {
     })
 }
 
-/// A sentence piece of the statement in `locale`, for other documents (the ROPA): a period in
-/// words, or a message with text arguments; `None` when the locale lacks the message.
-pub fn phrase(locale: &crate::load::Locale, id: &str, args: &[(&str, &str)]) -> Option<String> {
-    let version = PolicyVersion::default();
-    let w = Words::new(locale, &version, Jurisdiction::Gdpr);
-    let args: Vec<(&str, Arg)> = args.iter().map(|(k, v)| (*k, Arg::s(v))).collect();
-    let text = w.msg(id, &args);
-    w.finish().ok().map(|()| text)
+/// Pieces of the statement's wording in one locale, for other documents (the ROPA). Parses the
+/// locale's messages once; every piece is `None` when the locale lacks its messages.
+pub struct Phrases<'a> {
+    words: Words<'a>,
 }
 
-/// An ISO 8601 period in words in `locale` ("6 maanden"); `None` when the locale has no
-/// statement messages.
-pub fn period_in(locale: &crate::load::Locale, iso: &str) -> Option<String> {
-    let version = PolicyVersion::default();
-    let w = Words::new(locale, &version, Jurisdiction::Gdpr);
-    let text = w.period(iso);
-    w.finish().ok().map(|()| text)
+impl<'a> Phrases<'a> {
+    /// The phrases of `locale`.
+    pub fn new(locale: &'a crate::load::Locale) -> Self {
+        Self {
+            words: Words::new(locale, &PolicyVersion::default(), Jurisdiction::Gdpr),
+        }
+    }
+
+    /// The message `id` with text arguments.
+    pub fn message(&self, id: &str, args: &[(&str, &str)]) -> Option<String> {
+        let args: Vec<(&str, Arg)> = args.iter().map(|(k, v)| (*k, Arg::s(v))).collect();
+        let text = self.words.msg(id, &args);
+        self.words.take_missing().is_empty().then_some(text)
+    }
+
+    /// An ISO 8601 period in words ("6 maanden").
+    pub fn period(&self, iso: &str) -> Option<String> {
+        let text = self.words.period(iso);
+        self.words.take_missing().is_empty().then_some(text)
+    }
 }

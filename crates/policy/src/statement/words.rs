@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 
@@ -34,7 +35,7 @@ impl From<usize> for Arg {
 
 pub(super) struct Words<'a> {
     locale: &'a Locale,
-    bundle: FluentBundle<FluentResource>,
+    bundle: FluentBundle<Arc<FluentResource>>,
     /// The jurisdiction's words for our terms: personal data, data subject, controller,
     /// processor.
     terms: Vec<(&'static str, String)>,
@@ -50,14 +51,9 @@ impl<'a> Words<'a> {
             .unwrap_or_else(|_| unic_langid::LanguageIdentifier::default());
         let mut bundle = FluentBundle::new(vec![lang]);
         bundle.set_use_isolating(false);
-        for source in &locale.sources {
-            // Syntax errors and duplicate ids are reported by `policy check`; what parses is
-            // used.
-            let resource = match FluentResource::try_new(source.clone()) {
-                Ok(r) => r,
-                Err((r, _)) => r,
-            };
-            let _ = bundle.add_resource(resource);
+        for resource in &locale.resources {
+            // Duplicate ids are reported by `policy check`; the first declaration is used.
+            let _ = bundle.add_resource(Arc::clone(resource));
         }
         let mut words = Self {
             locale,
@@ -204,6 +200,11 @@ impl<'a> Words<'a> {
                 ],
             ),
         }
+    }
+
+    /// The ids found missing since the last call, forgotten once returned.
+    pub(super) fn take_missing(&self) -> BTreeSet<String> {
+        std::mem::take(&mut *self.missing.borrow_mut())
     }
 
     /// Every message id asked for so far.
