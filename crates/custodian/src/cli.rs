@@ -38,6 +38,9 @@ pub enum Command {
     /// The key store: replay the erasure log after a restore, or show how far it is applied.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Change notices by e-mail: the outbox, sending, subscribers' objections.
+    #[command(subcommand)]
+    Notices(NoticesCommand),
     /// Back up the data and the key store, as two separate copies.
     Backup {
         /// The directory to write the copies to (created if missing).
@@ -290,6 +293,33 @@ pub enum KeysCommand {
     },
     /// Show how far the key store has applied the erasure log.
     Status {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// `custodian notices …`
+#[derive(Debug, Subcommand)]
+pub enum NoticesCommand {
+    /// Subscribers, queued / sent / failed notices and objections, counted.
+    Status {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Send the notices that are due now through `mail.smtp_url` (or into `mail.outbox_dir`),
+    /// as `serve` does every `mail.interval_seconds`.
+    Send {
+        /// The public address of the pages, for the links (default `server.public_url`).
+        #[arg(long)]
+        public_url: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Every objection to a subprocessor, oldest first.
+    Objections {
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
         #[command(flatten)]
         data: DataArgs,
     },

@@ -24,6 +24,8 @@ pub struct Settings {
     pub policy: PolicySettings,
     /// Logging.
     pub log: LogSettings,
+    /// E-mail: change notices to subscribers.
+    pub mail: MailSettings,
 }
 
 /// `[server]`
@@ -32,6 +34,9 @@ pub struct Settings {
 pub struct ServerSettings {
     /// Address to listen on.
     pub listen: String,
+    /// The public address of the pages, for links in e-mails (default: `http://` and the
+    /// listening address).
+    pub public_url: Option<String>,
 }
 
 /// `[storage]`
@@ -75,11 +80,27 @@ pub struct LogSettings {
     pub level: String,
 }
 
+/// `[mail]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// The SMTP server: `smtps://USER:PASS@HOST:465`, `smtp://HOST:587?tls=required`, or
+    /// `smtp://HOST:PORT` (unencrypted: a relay on the same host).
+    pub smtp_url: Option<Secret>,
+    /// Instead of SMTP, write each e-mail as an `.eml` file into this directory.
+    pub outbox_dir: Option<PathBuf>,
+    /// The sender of notices.
+    pub from: String,
+    /// Seconds between two rounds of sending in `serve`.
+    pub interval_seconds: u64,
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
             server: ServerSettings {
                 listen: "127.0.0.1:8080".into(),
+                public_url: None,
             },
             storage: StorageSettings {
                 data_dir: PathBuf::from("data"),
@@ -97,6 +118,12 @@ impl Default for Settings {
                 format: "text".into(),
                 level: "info".into(),
             },
+            mail: MailSettings {
+                smtp_url: None,
+                outbox_dir: None,
+                from: "Privacy notices <privacy@localhost>".into(),
+                interval_seconds: 30,
+            },
         }
     }
 }
@@ -111,6 +138,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("CUSTODIAN_MASTER_KEY", "keys.master_key"),
     ("CUSTODIAN_POLICY", "policy.dir"),
     ("CUSTODIAN_LOG_FORMAT", "log.format"),
+    ("CUSTODIAN_PUBLIC_URL", "server.public_url"),
+    ("CUSTODIAN_SMTP_URL", "mail.smtp_url"),
+    ("CUSTODIAN_MAIL_FROM", "mail.from"),
 ];
 
 /// Secrets that may also come from a file named by `<VAR>_FILE`.
@@ -120,6 +150,7 @@ const SECRET_FILES: &[(&str, &str)] = &[
         "CUSTODIAN_KEYS_DATABASE_URL_FILE",
         "storage.keys_database_url",
     ),
+    ("CUSTODIAN_SMTP_URL_FILE", "mail.smtp_url"),
 ];
 
 /// Builds the settings from every layer below the command line.
@@ -194,5 +225,37 @@ impl Settings {
             .master_key_file
             .clone()
             .unwrap_or_else(|| self.storage.data_dir.join("master.key"))
+    }
+}
+
+impl Settings {
+    /// The public address of the pages: `server.public_url`, else `http://` and `listening`.
+    pub fn public_url(&self, listening: Option<std::net::SocketAddr>) -> String {
+        match &self.server.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!(
+                "http://{}",
+                listening.map_or_else(|| self.server.listen.clone(), |a| a.to_string())
+            ),
+        }
+    }
+
+    /// The mailer notices go through: SMTP when `mail.smtp_url` is set, else the outbox
+    /// directory when `mail.outbox_dir` is; `None` when neither is (notices then wait queued).
+    pub fn mailer(
+        &self,
+    ) -> anyhow::Result<Option<std::sync::Arc<dyn custodian_engine::mail::Mailer>>> {
+        use custodian_engine::mail::{DirMailer, SmtpMailer};
+        if let Some(url) = &self.mail.smtp_url {
+            let mailer = SmtpMailer::new(url.expose(), &self.mail.from)
+                .map_err(|e| anyhow::anyhow!("mail.smtp_url (CUSTODIAN_SMTP_URL): {e}"))?;
+            return Ok(Some(std::sync::Arc::new(mailer)));
+        }
+        if let Some(dir) = &self.mail.outbox_dir {
+            let mailer = DirMailer::new(dir.clone(), &self.mail.from)
+                .map_err(|e| anyhow::anyhow!("mail.outbox_dir: {e}"))?;
+            return Ok(Some(std::sync::Arc::new(mailer)));
+        }
+        Ok(None)
     }
 }

@@ -144,7 +144,7 @@ fn policy_ropa_prints_csv_json_and_markdown() {
     assert_eq!(body["version"], "2022");
     assert_eq!(body["locale"], "id");
     let md = custodian(&["policy", "ropa"]);
-    assert!(text(&md.stdout).contains("# Record of processing activities (GDPR Art. 30)"));
+    assert!(text(&md.stdout).contains("# Record of processing activities (GDPR Article 30)"));
     let bad = custodian(&["policy", "ropa", "--lang", "fr"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(text(&bad.stderr).contains("no locale `fr`"));
@@ -463,7 +463,84 @@ async fn the_demo_prints_where_to_look_and_keys_that_sign_in() {
         page.contains("Masa retensi"),
         "the Indonesian page is served"
     );
+    // Without a mail server the demo writes its notices as e-mails into the outbox.
+    assert!(guide.contains("notices are written as e-mails"), "{guide}");
+    let outbox = data.join("outbox");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let mut count = 0;
+    while std::time::Instant::now() < deadline {
+        count = std::fs::read_dir(&outbox).map(|d| d.count()).unwrap_or(0);
+        if count >= 4 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(count >= 4, "{count} e-mails in the demo's outbox");
     stop(child);
+}
+
+#[tokio::test]
+async fn serve_sends_queued_notices_through_the_configured_smtp_server() {
+    let db = TestDb::new().await;
+    let sink = custodian_testkit::smtp::SmtpSink::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("custodian.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[mail]\nsmtp_url = \"{}\"\nfrom = \"Privacy <privacy@custodian.test>\"\ninterval_seconds = 1\n\n[server]\npublic_url = \"https://privacy.custodian.test/\"\n",
+            sink.url()
+        ),
+    )
+    .unwrap();
+    let mut args: Vec<String> = vec![
+        "--config".into(),
+        config.display().to_string(),
+        "serve".into(),
+        "--listen".into(),
+        "127.0.0.1:0".into(),
+    ];
+    args.extend(data_args(&db));
+    let (child, mut stdout) = spawn(&args);
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let base = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let response = reqwest::Client::new()
+        .post(format!("{base}/v1/subscriptions"))
+        .json(
+            &serde_json::json!({"email": "erin@example.test", "lang": "en", "topics": ["policy"]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let mails = sink.wait_for(1, custodian_testkit::smtp::MAIL_WAIT).await;
+    assert_eq!(
+        mails.len(),
+        1,
+        "the background dispatcher sent the confirmation"
+    );
+    assert_eq!(mails[0].to, vec!["erin@example.test".to_string()]);
+    assert_eq!(mails[0].from, "privacy@custodian.test");
+    let text = mails[0].text();
+    assert!(
+        text.contains("https://privacy.custodian.test/subscriptions/confirm?token=3D")
+            || text.contains("https://privacy.custodian.test/subscriptions/confirm?token="),
+        "links use server.public_url:\n{text}"
+    );
+    let status = run_with(&db, &["notices", "status"]);
+    assert!(text_of(&status).contains("1 sent"), "{}", text_of(&status));
+    stop(child);
+}
+
+fn text_of(out: &Output) -> String {
+    text(&out.stdout)
 }
 
 #[tokio::test]

@@ -12,6 +12,8 @@ mod audit;
 pub mod erasure;
 mod error;
 pub mod identifiers;
+pub mod mail;
+pub mod notices;
 pub mod payload;
 mod publish;
 pub mod records;

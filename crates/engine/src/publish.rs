@@ -74,6 +74,7 @@ impl Engine {
         }
         let now = self.clock.now();
         // Material changes since the newest published version need notice ahead of time.
+        let mut notices = Vec::new();
         if let Some(previous) = published
             .iter()
             .max_by_key(|p| p.effective_on)
@@ -89,6 +90,7 @@ impl Engine {
             let earliest = today
                 .checked_add(jiff::Span::new().days(i64::from(days)))
                 .unwrap_or(today);
+            notices = crate::notices::fanout(previous, version);
             if changes.material() > 0 && effective < earliest {
                 return Err(EngineError::Invalid {
                     field: "effective",
@@ -125,7 +127,9 @@ impl Engine {
             outcome: Outcome::Success,
             detail: Some(serde_json::json!({ "effective": effective.to_string() }).to_string()),
         };
-        self.store.publish_policy(&publication, &event).await?;
+        self.store
+            .publish_policy(&publication, &event, &notices)
+            .await?;
         Ok(publication)
     }
 

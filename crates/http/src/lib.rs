@@ -10,6 +10,7 @@ mod api;
 mod auth;
 pub mod error;
 mod metrics;
+mod notices;
 mod ops;
 mod pages;
 mod records;
@@ -73,6 +74,8 @@ impl AppState {
         api::policy_diff,
         api::policy_ropa,
         api::policy_subprocessors,
+        notices::api_object,
+        notices::api_subscribe,
         api::audit_events,
         records::ingest,
         records::lookup,
@@ -91,6 +94,7 @@ impl AppState {
         (name = "account", description = "The calling tenant and key"),
         (name = "policy", description = "The policy in force and its history"),
         (name = "audit", description = "The tenant's audit events"),
+        (name = "notices", description = "Change notices by e-mail, with double opt-in"),
         (name = "records", description = "Personal data: sealed at ingest, found by blind index, read for a stated purpose"),
     )
 )]
@@ -132,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::routes())
         .merge(api::routes())
         .merge(records::routes())
+        .merge(notices::routes())
         .merge(pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

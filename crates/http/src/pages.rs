@@ -87,6 +87,7 @@ impl Pages {
             ),
             ("ropa.html", include_str!("../templates/ropa.html")),
             ("changes.html", include_str!("../templates/changes.html")),
+            ("message.html", include_str!("../templates/message.html")),
         ] {
             if let Err(e) = env.add_template(name, source) {
                 // Templates are compiled into the binary and covered by tests; a broken one is
@@ -102,7 +103,7 @@ impl Pages {
     }
 
     /// The chrome's words in `lang`, falling back to English word by word.
-    fn words(&self, lang: &str) -> BTreeMap<String, String> {
+    pub(crate) fn words(&self, lang: &str) -> BTreeMap<String, String> {
         let mut words = self.ui.get("en").cloned().unwrap_or_default();
         if let Some(own) = self.ui.get(lang) {
             words.extend(own.clone());
@@ -110,7 +111,11 @@ impl Pages {
         words
     }
 
-    fn render(&self, name: &str, ctx: minijinja::Value) -> Result<Html<String>, ApiError> {
+    pub(crate) fn render(
+        &self,
+        name: &str,
+        ctx: minijinja::Value,
+    ) -> Result<Html<String>, ApiError> {
         self.env
             .get_template(name)
             .and_then(|t| t.render(ctx))
@@ -522,12 +527,15 @@ fn version_labels(policy: &custodian_policy::Policy) -> Vec<String> {
 }
 
 /// The policy's locale tags, for the language switch.
-fn locale_tags(policy: &custodian_policy::Policy) -> Vec<String> {
+pub(crate) fn locale_tags(policy: &custodian_policy::Policy) -> Vec<String> {
     policy.locales.iter().map(|l| l.tag.clone()).collect()
 }
 
 /// The locale asked for, or a 404 naming the locales.
-fn known_lang(policy: &custodian_policy::Policy, lang: Option<String>) -> Result<String, ApiError> {
+pub(crate) fn known_lang(
+    policy: &custodian_policy::Policy,
+    lang: Option<String>,
+) -> Result<String, ApiError> {
     let lang = lang.unwrap_or_else(|| "en".to_string());
     if policy.locale(&lang).is_some() {
         return Ok(lang);

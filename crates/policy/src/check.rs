@@ -1528,21 +1528,38 @@ fn check_messages(policy: &Policy, report: &mut Report) {
     let has_statement = policy
         .source_locale()
         .is_some_and(|l| l.messages.keys().any(|id| id.starts_with("st-")));
-    let sentences = if has_statement {
+    let mut sentences = if has_statement {
         crate::statement::message_ids(policy)
     } else {
         Default::default()
     };
+    // The record of processing activities' headings, whatever the source locale has.
+    if let Some(source) = policy.source_locale() {
+        sentences.extend(
+            source
+                .messages
+                .keys()
+                .filter(|id| id.starts_with("ropa-"))
+                .cloned(),
+        );
+    }
     if let Some(source) = policy.source_locale() {
         for locale in &policy.locales {
-            for id in sentences
-                .iter()
-                .filter(|id| id.starts_with("st-") && !locale.messages.contains_key(*id))
-            {
+            for id in sentences.iter().filter(|id| {
+                ["st-", "mail-", "ropa-"].iter().any(|p| id.starts_with(p))
+                    && !locale.messages.contains_key(*id)
+            }) {
+                let (what, file) = if id.starts_with("mail-") {
+                    ("the e-mail notices need", "notices.ftl")
+                } else if id.starts_with("ropa-") {
+                    ("the record of processing activities needs", "ropa.ftl")
+                } else {
+                    ("the privacy statement needs", "statement.ftl")
+                };
                 let mut diagnostic = error(
                     Code::MissingMessage,
                     format!(
-                        "locale `{}` has no message `{id}`, which the privacy statement needs",
+                        "locale `{}` has no message `{id}`, which {what}",
                         locale.tag
                     ),
                 )
@@ -1552,7 +1569,7 @@ fn check_messages(policy: &Policy, report: &mut Report) {
                         .dir
                         .join("locales")
                         .join(&locale.tag)
-                        .join("statement.ftl")
+                        .join(file)
                         .display()
                 )));
                 if let Some(m) = source.messages.get(id) {

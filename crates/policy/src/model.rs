@@ -1250,6 +1250,10 @@ pub struct LocalOffice {
     pub id: Id,
     /// ISO 3166-1 alpha-2 country.
     pub country: Text,
+    /// Its postal address, line by line (entity, street, postcode and city), when published;
+    /// the statement then lists it under the country.
+    #[serde(default)]
+    pub address: Vec<String>,
 }
 
 /// A legal regime.

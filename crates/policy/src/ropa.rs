@@ -51,16 +51,72 @@ pub struct Ropa {
     pub security_measures: Vec<String>,
     /// Every processing activity.
     pub activities: Vec<Activity>,
+    /// The headings of the Markdown form, in the locale.
+    #[serde(skip)]
+    pub headings: Headings,
 }
 
-fn article(kind: LegalBasisKind) -> &'static str {
+/// The headings of the record in one locale (English where the locale lacks them).
+#[derive(Debug, Clone)]
+pub struct Headings {
+    title: String,
+    controller: String,
+    address: String,
+    dpo: String,
+    version: String,
+    security: String,
+    activity: String,
+    rows: [String; 8],
+}
+
+impl Default for Headings {
+    fn default() -> Self {
+        Self::new(None)
+    }
+}
+
+impl Headings {
+    fn new(locale: Option<&Locale>) -> Self {
+        let t = |id: &str, english: &str| {
+            locale
+                .and_then(|l| l.text(id))
+                .unwrap_or(english)
+                .to_string()
+        };
+        Self {
+            title: t(
+                "ropa-title",
+                "Record of processing activities (GDPR Article 30)",
+            ),
+            controller: t("ropa-controller", "Controller"),
+            address: t("ropa-address", "Address"),
+            dpo: t("ropa-dpo", "Data protection officer"),
+            version: t("ropa-version", "Policy version"),
+            security: t("ropa-security", "Security measures (Article 32)"),
+            activity: t("ropa-activity", "Activity"),
+            rows: [
+                t("ropa-legal-bases", "Legal bases"),
+                t("ropa-data-subjects", "Data subjects"),
+                t("ropa-personal-data", "Personal data"),
+                t("ropa-recipients", "Recipients"),
+                t("ropa-processors", "Processors"),
+                t("ropa-transfers", "Transfers outside the EEA"),
+                t("ropa-retention", "Retention"),
+                t("ropa-sources", "Sources"),
+            ],
+        }
+    }
+}
+
+/// The point of GDPR Art. 6(1) a legal basis rests on.
+fn point(kind: LegalBasisKind) -> &'static str {
     match kind {
-        LegalBasisKind::Consent => "Art. 6(1)(a)",
-        LegalBasisKind::Contract => "Art. 6(1)(b)",
-        LegalBasisKind::LegalObligation => "Art. 6(1)(c)",
-        LegalBasisKind::VitalInterests => "Art. 6(1)(d)",
-        LegalBasisKind::PublicTask => "Art. 6(1)(e)",
-        LegalBasisKind::LegitimateInterest => "Art. 6(1)(f)",
+        LegalBasisKind::Consent => "a",
+        LegalBasisKind::Contract => "b",
+        LegalBasisKind::LegalObligation => "c",
+        LegalBasisKind::VitalInterests => "d",
+        LegalBasisKind::PublicTask => "e",
+        LegalBasisKind::LegitimateInterest => "f",
     }
 }
 
@@ -88,6 +144,13 @@ pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
             .and_then(|l| l.text(&format!("st-country-{}", code.to_ascii_lowercase())))
             .map(str::to_string)
             .unwrap_or_else(|| code.to_string())
+    };
+    let article = |kind: LegalBasisKind| -> String {
+        let point = point(kind);
+        phrases
+            .as_ref()
+            .and_then(|p| p.message("ropa-article", &[("point", point)]))
+            .unwrap_or_else(|| format!("Art. 6(1)({point})"))
     };
     let safeguard = |m: TransferMechanism| -> String {
         locale
@@ -249,6 +312,7 @@ pub fn build(version: &PolicyVersion, locale: Option<&Locale>) -> Ropa {
         dpo,
         security_measures,
         activities,
+        headings: Headings::new(locale),
     }
 }
 
@@ -299,30 +363,31 @@ impl Ropa {
     /// The record as Markdown: a heading per activity with its fields.
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# Record of processing activities (GDPR Art. 30)\n");
-        let _ = writeln!(out, "- **Controller:** {}", self.controller);
-        let _ = writeln!(out, "- **Address:** {}", self.controller_address);
-        let _ = writeln!(out, "- **Data protection officer:** {}", self.dpo);
-        let _ = writeln!(out, "- **Policy version:** {}", self.version);
-        let _ = writeln!(out, "\n## Security measures (Art. 32)\n");
+        let h = &self.headings;
+        let _ = writeln!(out, "# {}\n", h.title);
+        let _ = writeln!(out, "- **{}:** {}", h.controller, self.controller);
+        let _ = writeln!(out, "- **{}:** {}", h.address, self.controller_address);
+        let _ = writeln!(out, "- **{}:** {}", h.dpo, self.dpo);
+        let _ = writeln!(out, "- **{}:** {}", h.version, self.version);
+        let _ = writeln!(out, "\n## {}\n", h.security);
         for m in &self.security_measures {
             let _ = writeln!(out, "- {m}");
         }
         for a in &self.activities {
             let _ = writeln!(out, "\n## {}\n", a.purpose);
             let _ = writeln!(out, "| | |\n|---|---|");
-            let rows: [(&str, &Vec<String>); 8] = [
-                ("Legal bases", &a.legal_bases),
-                ("Data subjects", &a.data_subjects),
-                ("Personal data", &a.data_categories),
-                ("Recipients", &a.recipients),
-                ("Processors", &a.processors),
-                ("Transfers outside the EEA", &a.transfers),
-                ("Retention", &a.retention),
-                ("Sources", &a.sources),
+            let values: [&Vec<String>; 8] = [
+                &a.legal_bases,
+                &a.data_subjects,
+                &a.data_categories,
+                &a.recipients,
+                &a.processors,
+                &a.transfers,
+                &a.retention,
+                &a.sources,
             ];
-            let _ = writeln!(out, "| Activity | `{}` |", a.id);
-            for (name, values) in rows {
+            let _ = writeln!(out, "| {} | `{}` |", h.activity, a.id);
+            for (name, values) in h.rows.iter().zip(values) {
                 let cell = if values.is_empty() {
                     "—".to_string()
                 } else {

@@ -129,38 +129,52 @@ pub fn list(
         .collect()
 }
 
+/// How the subprocessor list of `after` differs from that of `before`: added and changed in
+/// `after`'s order, then removed in `before`'s.
+pub fn between<'a>(
+    before: &'a PolicyVersion,
+    after: &'a PolicyVersion,
+) -> Vec<(ChangeKind, &'a Processor)> {
+    let mut out = Vec::new();
+    for p in after.processor.iter() {
+        match before
+            .processor
+            .iter()
+            .find(|q| q.id.as_str() == p.id.as_str())
+        {
+            None => out.push((ChangeKind::Added, &**p)),
+            Some(q) if !same(p, q) => out.push((ChangeKind::Changed, &**p)),
+            Some(_) => {}
+        }
+    }
+    for q in before.processor.iter() {
+        if !after
+            .processor
+            .iter()
+            .any(|p| p.id.as_str() == q.id.as_str())
+        {
+            out.push((ChangeKind::Removed, &**q));
+        }
+    }
+    out
+}
+
 /// Every change to the subprocessor list, newest first.
 pub fn changes(policy: &Policy) -> Vec<SubprocessorChange> {
     let mut out = Vec::new();
     for pair in policy.versions.windows(2) {
         let (before, after) = (&pair[0], &pair[1]);
-        let entry = |p: &Processor, kind| SubprocessorChange {
-            version: after.label.clone(),
-            date: effective(after),
-            id: p.id.as_str().to_string(),
-            name: p.name.clone(),
-            kind,
-        };
-        for p in after.processor.iter() {
-            match before
-                .processor
-                .iter()
-                .find(|q| q.id.as_str() == p.id.as_str())
-            {
-                None => out.push(entry(p, ChangeKind::Added)),
-                Some(q) if !same(p, q) => out.push(entry(p, ChangeKind::Changed)),
-                Some(_) => {}
-            }
-        }
-        for q in before.processor.iter() {
-            if !after
-                .processor
-                .iter()
-                .any(|p| p.id.as_str() == q.id.as_str())
-            {
-                out.push(entry(q, ChangeKind::Removed));
-            }
-        }
+        out.extend(
+            between(before, after)
+                .into_iter()
+                .map(|(kind, p)| SubprocessorChange {
+                    version: after.label.clone(),
+                    date: effective(after),
+                    id: p.id.as_str().to_string(),
+                    name: p.name.clone(),
+                    kind,
+                }),
+        );
     }
     out.reverse();
     out

@@ -327,3 +327,34 @@ fn policy_check_reports_a_statement_sentence_missing_from_a_locale() {
         "{rendered}"
     );
 }
+
+#[test]
+fn a_local_office_with_a_published_street_address_is_listed_under_its_country() {
+    // The seeds name only countries; a policy that publishes an address gets it in the
+    // statement's contact section and in the addresses document, in every locale.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("policies/messagebird"), dir.path());
+    let file = dir.path().join("versions/2023/contact.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let with = text.replacen(
+        "id = \"sg\"\ncountry = \"SG\"\n",
+        "id = \"sg\"\ncountry = \"SG\"\naddress = [\"MessageBird Pte. Ltd.\", \"1 Example Street #01-01\", \"Singapore 000001\"]\n",
+        1,
+    );
+    assert_ne!(text, with, "the fixture has a Singapore office");
+    std::fs::write(&file, with).unwrap();
+    let (policy, report) = load(dir.path());
+    assert_eq!(report.error_count(), 0, "{}", report.render(false));
+    let policy = policy.unwrap();
+    let v = policy.version("2023").unwrap();
+    for locale in &policy.locales {
+        let doc = compose(&policy, v, &locale.tag, Jurisdiction::Gdpr).unwrap();
+        let contact = custodian_policy::statement::excerpt(&doc, "contact").unwrap();
+        let text = render(&contact, Format::Text);
+        assert!(
+            text.contains("1 Example Street #01-01, Singapore 000001"),
+            "{}: {text}",
+            locale.tag
+        );
+    }
+}

@@ -13,6 +13,7 @@ pub mod destructions;
 pub mod keys;
 mod location;
 mod migrate;
+mod notices;
 mod postgres;
 pub mod records;
 mod sqlite;
@@ -30,6 +31,10 @@ pub use destructions::{
 pub use keys::{BucketKeyRow, KeyStore, SubjectKeyRow, open_keys};
 pub use location::Location;
 pub use migrate::{LATEST_KEYS_VERSION, LATEST_VERSION};
+pub use notices::{
+    ALL_TOPICS, ClaimedNotice, Fanout, NoticeKind, NoticeOutcome, NoticeStats, Objection,
+    Subscription, SubscriptionRequest, TOPIC_POLICY, TOPIC_SUBPROCESSORS,
+};
 pub use records::{
     IdempotencyEntry, IdentifierLink, NewSubject, RecordBatch, RecordQuery, RecordRow, SubjectRow,
 };
@@ -168,10 +173,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Records the publication of a policy version with its audit event; `Conflict` when that
     /// version was published before.
+    /// The notices of `fanout` are queued in the same transaction for every subscriber holding
+    /// their topic.
     async fn publish_policy(
         &self,
         publication: &Publication,
         audit: &NewAuditEvent,
+        fanout: &[Fanout],
     ) -> Result<AuditEvent>;
 
     /// Every publication, in the order they were made.
@@ -257,6 +265,73 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The number of the newest entry of the erasure log; 0 when it is empty.
     async fn key_destructions_head(&self) -> Result<i64>;
+
+    /// The subscription an address's blind index finds.
+    async fn subscription_by_index(&self, email_index: &[u8]) -> Result<Option<Subscription>>;
+
+    /// A subscription by id.
+    async fn subscription(&self, id: uuid::Uuid) -> Result<Option<Subscription>>;
+
+    /// Records a request to subscribe (a new subscription, or a new generation of an existing
+    /// one, whose older confirmation links stop working) and queues its confirmation notice,
+    /// with the audit event, in one transaction. Returns the subscription as stored.
+    async fn request_subscription(
+        &self,
+        request: &SubscriptionRequest,
+        audit: &NewAuditEvent,
+    ) -> Result<Subscription>;
+
+    /// Confirms the pending request of `generation`: its topics become the confirmed ones, and
+    /// the notices of `fanout` meant for them are queued for this subscriber. `None` (and nothing
+    /// written) when no such request is pending.
+    async fn confirm_subscription(
+        &self,
+        id: uuid::Uuid,
+        generation: i64,
+        at: Timestamp,
+        fanout: &[Fanout],
+        audit: &NewAuditEvent,
+    ) -> Result<Option<Subscription>>;
+
+    /// Ends a subscription: no topics, the sealed address dropped, unsent notices cancelled.
+    /// `false` (and nothing written) if it was already ended or is unknown.
+    async fn unsubscribe(
+        &self,
+        id: uuid::Uuid,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
+
+    /// Claims up to `limit` queued notices that are due at `now` and not leased to another
+    /// process, leasing them until `lease_until`; oldest first.
+    async fn claim_notices(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ClaimedNotice>>;
+
+    /// Records how an attempt to send notice `seq` ended, with its audit event if any.
+    async fn finish_notice(
+        &self,
+        seq: i64,
+        at: Timestamp,
+        outcome: &NoticeOutcome,
+        audit: Option<&NewAuditEvent>,
+    ) -> Result<()>;
+
+    /// Counts over subscriptions, the outbox and objections.
+    async fn notice_stats(&self) -> Result<NoticeStats>;
+
+    /// Records an objection to a subprocessor, with its audit event.
+    async fn record_objection(
+        &self,
+        objection: &Objection,
+        audit: &NewAuditEvent,
+    ) -> Result<AuditEvent>;
+
+    /// Every objection, oldest first.
+    async fn objections(&self) -> Result<Vec<Objection>>;
 }
 
 /// Opens (and migrates) the database at `location`. `chain_key` seals the audit chain.

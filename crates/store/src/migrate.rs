@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 5;
+pub const LATEST_VERSION: i64 = 6;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -35,6 +35,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 5,
         name: "policy publications",
         sql: include_str!("../migrations/sqlite/0005_policy_publications.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "notices",
+        sql: include_str!("../migrations/sqlite/0006_notices.sql"),
     },
 ];
 
@@ -63,6 +68,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 5,
         name: "policy publications",
         sql: include_str!("../migrations/postgres/0005_policy_publications.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "notices",
+        sql: include_str!("../migrations/postgres/0006_notices.sql"),
     },
 ];
 

@@ -18,8 +18,12 @@ use crate::location::redact;
 use crate::migrate::{LATEST_VERSION, Migration, POSTGRES};
 use crate::records::{IdempotencyEntry, Param, RecordBatch, RecordQuery, RecordRow, SubjectRow};
 use crate::{
-    ApiKeyRecord, Backend, Publication, Result, Store, StoreError, Tenant, from_micros, micros,
+    ApiKeyRecord, Backend, ClaimedNotice, Fanout, NoticeOutcome, NoticeStats, Objection,
+    Publication, Result, Store, StoreError, Subscription, SubscriptionRequest, Tenant, from_micros,
+    micros,
 };
+
+mod notices;
 
 /// An arbitrary, fixed key for the advisory lock that serialises migrations across replicas.
 const MIGRATION_LOCK: i64 = 0x6375_7374_6f64;
@@ -332,9 +336,15 @@ impl Store for PgStore {
         Ok(row.get(0))
     }
 
-    async fn publish_policy(&self, p: &Publication, audit: &NewAuditEvent) -> Result<AuditEvent> {
+    async fn publish_policy(
+        &self,
+        p: &Publication,
+        audit: &NewAuditEvent,
+        fanout: &[Fanout],
+    ) -> Result<AuditEvent> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg_err)?;
+        notices::fan_out(&tx, fanout, p.published_at).await?;
         tx.execute(
             "INSERT INTO policy_publications (label, effective_on, digest, published_at_us, actor) VALUES ($1, $2::text::date, $3, $4, $5)",
             &[&p.label, &p.effective_on.to_string(), &p.digest, &micros(p.published_at), &p.actor],
@@ -725,6 +735,72 @@ impl Store for PgStore {
             .await
             .map_err(pg_err)?;
         Ok(row.get(0))
+    }
+
+    async fn subscription_by_index(&self, email_index: &[u8]) -> Result<Option<Subscription>> {
+        self.n_subscription_by_index(email_index).await
+    }
+
+    async fn subscription(&self, id: Uuid) -> Result<Option<Subscription>> {
+        self.n_subscription(id).await
+    }
+
+    async fn request_subscription(
+        &self,
+        request: &SubscriptionRequest,
+        audit: &NewAuditEvent,
+    ) -> Result<Subscription> {
+        self.n_request(request, audit).await
+    }
+
+    async fn confirm_subscription(
+        &self,
+        id: Uuid,
+        generation: i64,
+        at: Timestamp,
+        fanout: &[Fanout],
+        audit: &NewAuditEvent,
+    ) -> Result<Option<Subscription>> {
+        self.n_confirm(id, generation, at, fanout, audit).await
+    }
+
+    async fn unsubscribe(&self, id: Uuid, at: Timestamp, audit: &NewAuditEvent) -> Result<bool> {
+        self.n_unsubscribe(id, at, audit).await
+    }
+
+    async fn claim_notices(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ClaimedNotice>> {
+        self.n_claim(now, lease_until, limit).await
+    }
+
+    async fn finish_notice(
+        &self,
+        seq: i64,
+        at: Timestamp,
+        outcome: &NoticeOutcome,
+        audit: Option<&NewAuditEvent>,
+    ) -> Result<()> {
+        self.n_finish(seq, at, outcome, audit).await
+    }
+
+    async fn notice_stats(&self) -> Result<NoticeStats> {
+        self.n_stats().await
+    }
+
+    async fn record_objection(
+        &self,
+        objection: &Objection,
+        audit: &NewAuditEvent,
+    ) -> Result<AuditEvent> {
+        self.n_object(objection, audit).await
+    }
+
+    async fn objections(&self) -> Result<Vec<Objection>> {
+        self.n_objections().await
     }
 }
 

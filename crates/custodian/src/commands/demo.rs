@@ -32,11 +32,23 @@ pub async fn run(config: Option<&Path>, mut args: ServeArgs) -> anyhow::Result<E
     if let Some(listen) = &args.listen {
         ctx.settings.server.listen = listen.clone();
     }
+    // Without a mail server, the demo's notices are written as files to look at.
+    if ctx.settings.mail.smtp_url.is_none() && ctx.settings.mail.outbox_dir.is_none() {
+        let dir = args
+            .data
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("data/demo"));
+        ctx.settings.mail.outbox_dir = Some(dir.join("outbox"));
+        ctx.settings.mail.interval_seconds = 2;
+    }
     let keys = seed(&ctx.engine).await?;
     let listener = serve::bind(&ctx.settings.server.listen).await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    print_guide(&base, &ctx.engine, &keys, &args).await?;
-    serve::serve(listener, ctx.engine).await?;
+    let address = listener.local_addr()?;
+    let base = format!("http://{address}");
+    let dispatcher = serve::Dispatcher::from_settings(&ctx.settings, Some(address))?;
+    print_guide(&base, &ctx.engine, &keys, &args, &ctx.settings).await?;
+    serve::serve(listener, ctx.engine, dispatcher).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -47,13 +59,9 @@ const DEMO_RECORDS: usize = 120;
 /// demo key for each (earlier demo keys are revoked, since their secrets were never stored).
 /// Returns (tenant name, key).
 async fn seed(engine: &Engine) -> anyhow::Result<Vec<(String, String)>> {
-    // The version in force is published on first start, from its own date (a first
-    // publication has nothing to give notice against); its page then shows the publication.
-    if engine.publications().await?.is_empty() {
-        let current = engine.policy().current().map(|v| v.label.clone());
-        if let Some(label) = current {
-            engine.publish_policy(&Actor::System, &label, None).await?;
-        }
+    let first_start = engine.publications().await?.is_empty();
+    if first_start {
+        publish_and_subscribe(engine).await?;
     }
     let existing = engine.tenants().await?;
     let all_scopes: Vec<String> = Scope::ALL.iter().map(|s| s.as_str().to_string()).collect();
@@ -97,9 +105,111 @@ async fn seed(engine: &Engine) -> anyhow::Result<Vec<(String, String)>> {
                 detail: None,
             })
             .await?;
+        if fresh && name == TENANTS[0].0 {
+            object_to_a_new_subprocessor(engine, tenant.id).await?;
+        }
         keys.push((tenant.name, created.token));
     }
     Ok(keys)
+}
+
+/// The demo's subscribers to change notices: (address, language, topics, confirmed).
+const SUBSCRIBERS: [(&str, &str, &[&str], bool); 3] = [
+    (
+        "dpo@acme-retail.example",
+        "en",
+        &["policy", "subprocessors"],
+        true,
+    ),
+    ("privacy@globex.example", "nl", &["subprocessors"], true),
+    ("legal@umbrella.example", "zh-CN", &["policy"], false),
+];
+
+/// Days ahead the demo announces the newest version.
+const ANNOUNCED_DAYS: i64 = 30;
+
+/// First start: the version before the newest is published as in force (a first publication
+/// has nothing to give notice against), subscribers sign up (two confirm, one does not yet),
+/// then the newest version is published as an upcoming change, in force in
+/// [`ANNOUNCED_DAYS`] days: its notices go to the confirmed subscribers ahead of that day.
+async fn publish_and_subscribe(engine: &Engine) -> anyhow::Result<()> {
+    let labels = engine.policy().labels();
+    let Some(newest) = labels.last().map(|l| l.to_string()) else {
+        return Ok(());
+    };
+    // In force: the newest older version whose subprocessors differ from the newest's, so
+    // that both kinds of notice are seen.
+    let policy = engine.policy();
+    let newest_version = &policy.versions[policy.versions.len() - 1];
+    let previous = policy.versions[..policy.versions.len() - 1]
+        .iter()
+        .rev()
+        .find(|v| !custodian_policy::subprocessors::between(v, newest_version).is_empty())
+        .or_else(|| policy.versions.iter().rev().nth(1))
+        .map(|v| v.label.clone());
+    if let Some(previous) = &previous {
+        engine
+            .publish_policy(&Actor::System, previous, None)
+            .await?;
+    }
+    for (email, lang, topics, confirmed) in SUBSCRIBERS {
+        let topics = custodian_engine::notices::parse_topics(topics.iter().copied())?;
+        let Some(sub) = engine.subscribe(email, lang, topics).await? else {
+            continue;
+        };
+        if confirmed {
+            let token = engine.link_token(
+                sub.id,
+                custodian_engine::notices::LinkAction::Confirm,
+                sub.generation,
+            );
+            engine.confirm_subscription(&token).await?;
+        }
+    }
+    let effective = if previous.is_some() {
+        let today = engine
+            .clock()
+            .now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        Some(today.checked_add(jiff::Span::new().days(ANNOUNCED_DAYS))?)
+    } else {
+        None
+    };
+    engine
+        .publish_policy(&Actor::System, &newest, effective)
+        .await?;
+    Ok(())
+}
+
+/// The first demo customer objects to a subprocessor the announced version adds or changes.
+async fn object_to_a_new_subprocessor(
+    engine: &Engine,
+    tenant: custodian_core::TenantId,
+) -> anyhow::Result<()> {
+    let publications = engine.publications().await?;
+    let policy = engine.policy();
+    let (Some(first), Some(last)) = (
+        publications.first().and_then(|p| policy.version(&p.label)),
+        publications.last().and_then(|p| policy.version(&p.label)),
+    ) else {
+        return Ok(());
+    };
+    let added = custodian_policy::subprocessors::between(first, last)
+        .into_iter()
+        .find(|(kind, _)| *kind != custodian_policy::subprocessors::ChangeKind::Removed)
+        .map(|(_, p)| p.id.as_str().to_string());
+    if let Some(processor) = added {
+        engine
+            .object_to_subprocessor(
+                &Actor::System,
+                custodian_engine::notices::Objector::Tenant(tenant),
+                &processor,
+                "Our contracts with banks exclude processing in this country; please confirm the safeguards before the change takes effect.",
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 async fn print_guide(
@@ -107,6 +217,7 @@ async fn print_guide(
     engine: &Engine,
     keys: &[(String, String)],
     args: &ServeArgs,
+    settings: &crate::config::Settings,
 ) -> anyhow::Result<()> {
     let policy = engine.policy();
     let current = policy.current().map(|v| v.label.as_str()).unwrap_or("?");
@@ -142,6 +253,29 @@ async fn print_guide(
     println!(
         "    {base}/documents/cookie-notice?lang=id   (also disclosure-requests, security, addresses)"
     );
+    println!();
+    let publications = engine.publications().await?;
+    let stats = engine.notice_stats().await?;
+    println!("  Publications and change notices:");
+    for p in &publications {
+        println!(
+            "    version {} published, in force from {}",
+            p.label, p.effective_on
+        );
+    }
+    println!(
+        "    {} subscribers ({} awaiting confirmation), {} notices queued, {} sent; {} objection(s) — custodian notices status",
+        stats.subscribers, stats.pending, stats.queued, stats.sent, stats.objections
+    );
+    match (&settings.mail.smtp_url, &settings.mail.outbox_dir) {
+        (Some(_), _) => println!("    notices are sent through mail.smtp_url"),
+        (None, Some(dir)) => println!(
+            "    notices are written as e-mails (.eml) to {} — open one: each has its links",
+            dir.display()
+        ),
+        (None, None) => {}
+    }
+    println!("    subscribe at {base}/subprocessors?lang=en#subscribe (confirmation e-mail first)");
     println!();
     println!("  API (OpenAPI at {base}/openapi.json):");
     println!("    curl {base}/v1/policy");

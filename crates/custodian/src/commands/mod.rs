@@ -6,6 +6,7 @@ mod bench;
 mod context;
 mod demo;
 mod keys;
+mod notices;
 mod policy;
 mod serve;
 mod traffic;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Command::Apikey(c) => admin::apikey(config.as_deref(), c).await,
                 Command::Audit(c) => admin::audit(config.as_deref(), c).await,
                 Command::Keys(c) => keys::run(config.as_deref(), c).await,
+                Command::Notices(c) => notices::run(config.as_deref(), c).await,
                 Command::Bench(c) => bench::run(config.as_deref(), c).await,
                 Command::Backup {
                     to,

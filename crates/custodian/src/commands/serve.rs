@@ -2,9 +2,13 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use custodian_engine::Engine;
+use custodian_engine::mail::Mailer;
+use custodian_engine::notices::{DispatchReport, NoticeSettings};
 use custodian_http::{AppState, router};
 use tokio::net::TcpListener;
 
@@ -23,7 +27,8 @@ pub async fn run(config: Option<&Path>, args: ServeArgs) -> anyhow::Result<ExitC
     let address = listener.local_addr()?;
     tracing::info!(%address, database = %ctx.engine.store().backend(), "serving");
     println!("Custodian is serving on http://{address}/");
-    serve(listener, ctx.engine).await?;
+    let dispatcher = Dispatcher::from_settings(&ctx.settings, Some(address))?;
+    serve(listener, ctx.engine, dispatcher).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -33,12 +38,74 @@ pub async fn bind(listen: &str) -> anyhow::Result<TcpListener> {
     })
 }
 
-/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
-pub async fn serve(listener: TcpListener, engine: Engine) -> anyhow::Result<()> {
+/// Sends queued notices in the background, every `interval`.
+pub struct Dispatcher {
+    /// Where mail goes.
+    pub mailer: Arc<dyn Mailer>,
+    /// Where links point.
+    pub settings: NoticeSettings,
+    /// Time between rounds.
+    pub interval: Duration,
+}
+
+impl Dispatcher {
+    /// The dispatcher the settings describe; `None` (with a warning) when no mail transport is
+    /// configured: notices then wait in the outbox until one is.
+    pub fn from_settings(
+        settings: &crate::config::Settings,
+        listening: Option<std::net::SocketAddr>,
+    ) -> anyhow::Result<Option<Self>> {
+        let Some(mailer) = settings.mailer()? else {
+            tracing::warn!(
+                "no mail.smtp_url (CUSTODIAN_SMTP_URL) or mail.outbox_dir: change notices stay queued until one is set"
+            );
+            return Ok(None);
+        };
+        Ok(Some(Self {
+            mailer,
+            settings: NoticeSettings {
+                public_url: settings.public_url(listening),
+            },
+            interval: Duration::from_secs(settings.mail.interval_seconds.max(1)),
+        }))
+    }
+
+    fn spawn(self, engine: Engine) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(self.interval);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match engine.dispatch_notices(&*self.mailer, &self.settings).await {
+                    Ok(report) if report != DispatchReport::default() => {
+                        tracing::info!(?report, "notices dispatched");
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "sending notices failed; retrying next round")
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight. With a dispatcher,
+/// queued notices are sent in the background meanwhile.
+pub async fn serve(
+    listener: TcpListener,
+    engine: Engine,
+    dispatcher: Option<Dispatcher>,
+) -> anyhow::Result<()> {
+    let background = dispatcher.map(|d| d.spawn(engine.clone()));
     let app = router(AppState::new(engine));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    if let Some(task) = background {
+        // A notice interrupted mid-send stays leased and is sent again after its lease.
+        task.abort();
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -22,6 +22,11 @@ pub fn seeds_policy() -> custodian_policy::Policy {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_clock(Arc::new(SystemClock)).await
+}
+
+/// An app whose engine reads time from `clock` (a `FixedClock` lets a test travel in time).
+pub async fn spawn_app_with_clock(clock: Arc<dyn custodian_core::Clock>) -> TestApp {
     let db = TestDb::new().await;
     let master = MasterKey::generate();
     let store = custodian_store::open(&db.location, chain_key(&master))
@@ -34,7 +39,7 @@ pub async fn spawn_app() -> TestApp {
         store,
         keys,
         Arc::new(seeds_policy()),
-        Arc::new(SystemClock),
+        clock,
         Arc::new(master),
     )
     .await

@@ -5,6 +5,7 @@
 mod browser;
 mod helpers;
 mod isolation;
+mod notices;
 mod operations;
 mod policy;
 mod records;

@@ -70,7 +70,9 @@ async fn the_ropa_is_served_as_json_csv_and_markdown_in_each_locale() {
         .text()
         .await
         .unwrap();
-    assert!(md.starts_with("# Record of processing activities"));
+    // Headings and article references in the locale asked for.
+    assert!(md.starts_with("# 处理活动记录"), "{md}");
+    assert!(md.contains("第 6 条第 1 款"));
 
     let (_, _, field) = error_of(app.get("/v1/policy/versions/2023/ropa?lang=fr").await, 422).await;
     assert_eq!(field.as_deref(), Some("lang"));

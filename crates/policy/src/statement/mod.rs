@@ -5,6 +5,7 @@
 //! `policy.ftl`). Headings are numbered here, so the numbering is always consecutive, and a
 //! list introduced by a count ("these five categories") is counted from the list itself.
 
+pub mod mail;
 mod render;
 mod words;
 
@@ -163,6 +164,22 @@ pub fn compose(
     Ok(doc)
 }
 
+/// The brand of a version's controller (MessageBird), else the controller's legal name.
+pub(crate) fn brand_of(v: &PolicyVersion) -> String {
+    let controller = v.organisation.as_ref().map(|o| o.controller.as_str());
+    v.brand
+        .iter()
+        .find(|b| Some(b.entity.as_str()) == controller)
+        .map(|b| b.name.clone())
+        .or_else(|| {
+            v.entity
+                .iter()
+                .find(|e| Some(e.id.as_str()) == controller)
+                .map(|e| e.name.clone())
+        })
+        .unwrap_or_default()
+}
+
 struct Composer<'a> {
     v: &'a PolicyVersion,
     w: &'a Words<'a>,
@@ -277,17 +294,7 @@ impl Composer<'_> {
 
     /// The brand of the controller (MessageBird), else its legal name.
     fn brand_name(&self) -> String {
-        self.v
-            .organisation
-            .as_ref()
-            .and_then(|o| {
-                self.v
-                    .brand
-                    .iter()
-                    .find(|b| b.entity.as_str() == o.controller.as_str())
-            })
-            .map(|b| b.name.clone())
-            .unwrap_or_else(|| self.controller_name())
+        brand_of(self.v)
     }
 
     fn controller_name(&self) -> String {
@@ -1143,6 +1150,23 @@ impl Composer<'_> {
                 &[("countries", Arg::s(w.join(&offices)))],
             ));
         }
+        // Offices whose street address the policy publishes: one line each.
+        let addresses: Vec<String> = self
+            .v
+            .local_office
+            .iter()
+            .filter(|o| !o.address.is_empty())
+            .map(|o| {
+                format!(
+                    "{}: {}",
+                    w.country(o.country.as_str()),
+                    o.address.join(", ")
+                )
+            })
+            .collect();
+        if !addresses.is_empty() {
+            s.list(addresses);
+        }
         s
     }
 }
@@ -1177,6 +1201,7 @@ pub fn message_ids(policy: &Policy) -> BTreeSet<String> {
             }
         }
     }
+    ids.extend(mail::message_ids(policy));
     ids
 }
 

@@ -1,0 +1,24 @@
+# E-mail notices sent on the statement's behalf: the double opt-in link, material changes of
+# the statement and changes of the subprocessor list, each ahead of its effective date.
+
+mail-greeting = Hello,
+mail-topic-policy = material changes to our privacy statement
+mail-topic-processors = changes to our list of subprocessors
+mail-confirm-subject = Please confirm: privacy notices from { $brand }
+mail-confirm-intro = Someone, we hope you, asked us to send this address notices from { $brand } about:
+mail-confirm-action = Nothing is sent until you confirm. To confirm, open this page and press the button on it:
+mail-confirm-ignore = If you did not ask for this, ignore this message: we will not write to you again, and the request lapses by itself.
+mail-policy-subject = { $brand } is changing its privacy statement on { $date }
+mail-policy-intro = We have published version { $version } of our privacy statement. It takes effect on { $date } and makes { $count ->
+        [one] one material change
+       *[other] { $count } material changes
+    } since version { $previous }, the one now in force.
+mail-policy-read = The changes, side by side with the current text:
+mail-processors-subject = { $brand } is changing its subprocessors on { $date }
+mail-processors-intro = From { $date } on, our list of subprocessors changes as follows:
+mail-processor-added = New: { $name }, for { $purpose }, in { $country }
+mail-processor-removed = No longer used: { $name }
+mail-processor-changed = Changed: { $name }, now for { $purpose }, in { $country }
+mail-processors-list = The full list, with the data each receives and its transfer safeguards:
+mail-processors-object = If you object to a new or changed subprocessor, tell us before { $date } on this page:
+mail-footer = You receive this because this address subscribed to privacy notices from { $brand }. To unsubscribe, open this link; one click is enough:

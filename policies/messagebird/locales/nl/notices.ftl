@@ -1,0 +1,24 @@
+# E-mailberichten namens de privacyverklaring: de bevestigingslink, wezenlijke wijzigingen van
+# de verklaring en wijzigingen van de lijst met subverwerkers, telkens vóór de ingangsdatum.
+
+mail-greeting = Hallo,
+mail-topic-policy = wezenlijke wijzigingen van onze privacyverklaring
+mail-topic-processors = wijzigingen van onze lijst met subverwerkers
+mail-confirm-subject = Graag bevestigen: privacyberichten van { $brand }
+mail-confirm-intro = Iemand, hopelijk u, heeft gevraagd om op dit adres berichten van { $brand } te ontvangen over:
+mail-confirm-action = Er wordt niets verstuurd voordat u bevestigt. Open daarvoor deze pagina en druk op de knop:
+mail-confirm-ignore = Heeft u dit niet gevraagd? Negeer dan dit bericht: wij schrijven u niet opnieuw en het verzoek vervalt vanzelf.
+mail-policy-subject = { $brand } wijzigt zijn privacyverklaring per { $date }
+mail-policy-intro = Wij hebben versie { $version } van onze privacyverklaring gepubliceerd. Deze gaat in op { $date } en bevat { $count ->
+        [one] één wezenlijke wijziging
+       *[other] { $count } wezenlijke wijzigingen
+    } ten opzichte van versie { $previous }, die nu geldt.
+mail-policy-read = De wijzigingen, naast de huidige tekst:
+mail-processors-subject = { $brand } wijzigt zijn subverwerkers per { $date }
+mail-processors-intro = Vanaf { $date } verandert onze lijst met subverwerkers als volgt:
+mail-processor-added = Nieuw: { $name }, voor { $purpose }, in { $country }
+mail-processor-removed = Niet meer in gebruik: { $name }
+mail-processor-changed = Gewijzigd: { $name }, nu voor { $purpose }, in { $country }
+mail-processors-list = De volledige lijst, met de gegevens die elk ontvangt en de waarborgen bij doorgifte:
+mail-processors-object = Heeft u bezwaar tegen een nieuwe of gewijzigde subverwerker? Laat het ons vóór { $date } weten op deze pagina:
+mail-footer = U ontvangt dit bericht omdat dit adres zich heeft aangemeld voor privacyberichten van { $brand }. Afmelden kan met één klik via deze link:

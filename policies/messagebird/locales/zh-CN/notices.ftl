@@ -1,0 +1,20 @@
+# 代表隐私声明发送的电子邮件通知：确认链接、声明的重大变更以及分处理者名单的变更，均在生效日期之前发送。
+
+mail-greeting = 您好：
+mail-topic-policy = 我们隐私声明的重大变更
+mail-topic-processors = 我们分处理者名单的变更
+mail-confirm-subject = 请确认：来自 { $brand } 的隐私通知
+mail-confirm-intro = 有人（希望是您本人）请求我们向此地址发送 { $brand } 关于以下事项的通知：
+mail-confirm-action = 在您确认之前，我们不会发送任何内容。如需确认，请打开以下页面并点击页面上的按钮：
+mail-confirm-ignore = 如果这不是您的请求，请忽略本邮件：我们不会再给您写信，该请求将自动失效。
+mail-policy-subject = { $brand } 将于 { $date } 变更其隐私声明
+mail-policy-intro = 我们已发布隐私声明第 { $version } 版。该版本自 { $date } 起生效，与现行的第 { $previous } 版相比共有 { $count } 项重大变更。
+mail-policy-read = 变更内容与现行文本的对照：
+mail-processors-subject = { $brand } 将于 { $date } 变更其分处理者
+mail-processors-intro = 自 { $date } 起，我们的分处理者名单变更如下：
+mail-processor-added = 新增：{ $name }，用于{ $purpose }，位于{ $country }
+mail-processor-removed = 不再使用：{ $name }
+mail-processor-changed = 已变更：{ $name }，现用于{ $purpose }，位于{ $country }
+mail-processors-list = 完整名单，包括每家接收的数据及其跨境传输保障措施：
+mail-processors-object = 如果您反对新增或变更的分处理者，请在 { $date } 之前通过此页面告知我们：
+mail-footer = 您收到此邮件，是因为此地址订阅了 { $brand } 的隐私通知。如需退订，请打开此链接，一次点击即可：
