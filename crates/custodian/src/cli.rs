@@ -41,6 +41,28 @@ pub enum Command {
     /// Change notices by e-mail: the outbox, sending, subscribers' objections.
     #[command(subcommand)]
     Notices(NoticesCommand),
+    /// Expire what is due: destroy the keys of due retention buckets, keep anonymous counts,
+    /// delete the rows. `serve` also sweeps every `retention.sweep_interval_seconds`.
+    Sweep {
+        /// Only report what would expire.
+        #[arg(long)]
+        dry_run: bool,
+        /// Sweep as of this time (RFC 3339, e.g. 2026-07-01T00:00:00Z) instead of now: to see
+        /// what a future sweep will do, with --dry-run.
+        #[arg(long)]
+        now: Option<String>,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Retention: upcoming expiries, holds, past expiries.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+    /// Legal holds: data under a hold does not expire.
+    #[command(subcommand)]
+    Hold(HoldCommand),
     /// Back up the data and the key store, as two separate copies.
     Backup {
         /// The directory to write the copies to (created if missing).
@@ -293,6 +315,69 @@ pub enum KeysCommand {
     },
     /// Show how far the key store has applied the erasure log.
     Status {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// `custodian retention …`
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Upcoming expiries, active holds and past expiries, per bucket.
+    Report {
+        /// Only this tenant (an id from `custodian tenant list`).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// How many buckets of each kind to list.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// `custodian hold …`
+#[derive(Debug, Subcommand)]
+pub enum HoldCommand {
+    /// Place a hold on a tenant, or on one of its subjects.
+    Place {
+        /// The tenant (an id from `custodian tenant list`).
+        #[arg(long)]
+        tenant: String,
+        /// Only this subject (a subject id); the whole tenant when absent.
+        #[arg(long)]
+        subject: Option<String>,
+        /// The case it serves (a government request, a legal claim).
+        #[arg(long)]
+        case: Option<String>,
+        /// Why the data must be kept.
+        #[arg(long)]
+        reason: String,
+        /// When it ends by itself (RFC 3339); it lasts until lifted when absent.
+        #[arg(long)]
+        until: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Lift a hold.
+    Lift {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The hold's id.
+        #[arg(long)]
+        id: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// List holds.
+    List {
+        /// Only this tenant.
+        #[arg(long)]
+        tenant: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },

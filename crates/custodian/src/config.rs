@@ -26,6 +26,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// E-mail: change notices to subscribers.
     pub mail: MailSettings,
+    /// The retention sweep.
+    pub retention: RetentionSettings,
 }
 
 /// `[server]`
@@ -95,6 +97,16 @@ pub struct MailSettings {
     pub interval_seconds: u64,
 }
 
+/// `[retention]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Seconds between two sweeps in `serve` (0: no sweeps in `serve`; run `custodian sweep`).
+    pub sweep_interval_seconds: u64,
+    /// Rows deleted per transaction when purging an expired bucket.
+    pub purge_batch: u32,
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -124,6 +136,10 @@ impl Default for Settings {
                 from: "Privacy notices <privacy@localhost>".into(),
                 interval_seconds: 30,
             },
+            retention: RetentionSettings {
+                sweep_interval_seconds: 300,
+                purge_batch: 10_000,
+            },
         }
     }
 }
@@ -141,6 +157,10 @@ const ALIASES: &[(&str, &str)] = &[
     ("CUSTODIAN_PUBLIC_URL", "server.public_url"),
     ("CUSTODIAN_SMTP_URL", "mail.smtp_url"),
     ("CUSTODIAN_MAIL_FROM", "mail.from"),
+    (
+        "CUSTODIAN_SWEEP_INTERVAL",
+        "retention.sweep_interval_seconds",
+    ),
 ];
 
 /// Secrets that may also come from a file named by `<VAR>_FILE`.

@@ -772,3 +772,103 @@ async fn the_key_store_can_live_in_a_postgresql_database_of_its_own() {
     let out = run_with_keys_at(&db, &keys_url, &["keys", "status"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[tokio::test]
+async fn sweep_report_and_holds_are_run_from_the_command_line() {
+    use custodian_engine::{Actor, records::IngestRecord};
+
+    let db = TestDb::new().await;
+    let created = run_with(&db, &["tenant", "create", "--name", "Acme"]);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let tenant = text(&created.stdout).trim().to_string();
+    {
+        let engine = engine_of(&db).await;
+        let token = engine
+            .create_api_key(
+                &Actor::Cli,
+                tenant.parse().unwrap(),
+                "test",
+                &["records:write".into()],
+            )
+            .await
+            .unwrap()
+            .token;
+        let principal = engine.authenticate(&token).await.unwrap();
+        // Eight months ago: due under R1's six months.
+        let occurred = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 240);
+        let record: IngestRecord = serde_json::from_value(serde_json::json!({
+            "product": "sms",
+            "purpose": "transmission",
+            "legal_basis": "contract",
+            "identifiers": { "phone": "+31612345678" },
+            "occurred_at": occurred,
+            "data": { "communication-content": "Your code is 4921" }
+        }))
+        .unwrap();
+        engine
+            .ingest(&principal, vec![record], None, b"")
+            .await
+            .unwrap();
+    }
+    let report = run_with(&db, &["retention", "report"]);
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    let out = text(&report.stdout);
+    assert!(
+        out.contains("Upcoming expiries")
+            && out.contains("sms-voice/")
+            && out.contains("(due: next sweep)"),
+        "{out}"
+    );
+
+    let placed = run_with(
+        &db,
+        &[
+            "hold",
+            "place",
+            "--tenant",
+            &tenant,
+            "--case",
+            "claim-7",
+            "--reason",
+            "Legal claim",
+        ],
+    );
+    assert!(placed.status.success(), "{}", text(&placed.stderr));
+    let hold = text(&placed.stdout).trim().to_string();
+    let held = run_with(&db, &["sweep"]);
+    let out = text(&held.stdout);
+    assert!(
+        out.contains("0 bucket(s) expired") && out.contains("legal hold"),
+        "{out}"
+    );
+    assert!(text(&run_with(&db, &["hold", "list"]).stdout).contains("active"));
+
+    let lifted = run_with(&db, &["hold", "lift", "--tenant", &tenant, "--id", &hold]);
+    assert!(lifted.status.success(), "{}", text(&lifted.stderr));
+    let dry = run_with(&db, &["sweep", "--dry-run"]);
+    assert!(
+        text(&dry.stdout).contains("1 bucket(s) would expire"),
+        "{}",
+        text(&dry.stdout)
+    );
+    let done = run_with(&db, &["sweep"]);
+    let out = text(&done.stdout);
+    assert!(
+        out.contains("1 bucket(s) expired") && out.contains("sms-voice"),
+        "{out}"
+    );
+    let json = run_with(&db, &["retention", "report", "--format", "json"]);
+    let body: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(body["past"][0]["state"], "purged");
+    assert_eq!(body["past"][0]["records"], 1);
+
+    // Bad input names the flag and the fix.
+    let bad = run_with(&db, &["sweep", "--now", "yesterday"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("--now `yesterday`") && text(&bad.stderr).contains("RFC 3339")
+    );
+    let bad = run_with(&db, &["hold", "place", "--tenant", "nope", "--reason", "x"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("is not a tenant id"));
+}

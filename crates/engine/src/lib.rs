@@ -17,6 +17,7 @@ pub mod notices;
 pub mod payload;
 mod publish;
 pub mod records;
+pub mod retention;
 mod tenants;
 
 use std::sync::Arc;

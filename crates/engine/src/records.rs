@@ -145,6 +145,9 @@ struct Prepared {
     scope: &'static str,
     expires_at: Option<Timestamp>,
     bucket: String,
+    /// The bucket's anchor day and expiry, for registering it.
+    bucket_anchor: Option<String>,
+    bucket_expires_at: Option<Timestamp>,
     plaintext: Vec<u8>,
 }
 
@@ -495,9 +498,25 @@ impl Engine {
             ),
             _ => None,
         };
-        let bucket = match expires_at {
-            Some(at) => format!("{rule_id}/{}", at.to_zoned(jiff::tz::TimeZone::UTC).date()),
-            None => format!("{rule_id}/open"),
+        // Records are filed by the day their period runs from; the bucket expires when the
+        // last of them can (the end of that day plus the period), never before any of them.
+        let (bucket, bucket_anchor, bucket_expires_at) = match expires_at {
+            Some(_) => {
+                let (anchor, bucket_expiry) = crate::retention::day_bucket(occurred_at, &period)
+                    .map_err(|e| {
+                        invalid(
+                            index,
+                            "occurred_at",
+                            format!("the expiry cannot be computed: {e}"),
+                        )
+                    })?;
+                (
+                    format!("{rule_id}/{anchor}"),
+                    Some(anchor.to_string()),
+                    Some(bucket_expiry),
+                )
+            }
+            None => (format!("{rule_id}/open"), None, None),
         };
         let role = match product.role {
             custodian_policy::model::Role::Controller => "controller",
@@ -535,6 +554,8 @@ impl Engine {
             scope: scope_name(rule.scope),
             expires_at,
             bucket,
+            bucket_anchor,
+            bucket_expires_at,
             plaintext,
         })
     }
@@ -756,10 +777,22 @@ impl Engine {
         .await
         .map_err(|e| EngineError::Unavailable(format!("an ingest worker failed: {e}")))??;
         let result = IngestResult { records: result };
+        let mut buckets: Vec<custodian_store::NewBucket> = Vec::new();
+        for p in prepared.iter() {
+            if !buckets.iter().any(|b| b.name == p.bucket) {
+                buckets.push(custodian_store::NewBucket {
+                    name: p.bucket.clone(),
+                    rule: p.rule.clone(),
+                    anchor_on: p.bucket_anchor.clone(),
+                    expires_at: p.bucket_expires_at,
+                });
+            }
+        }
         let batch = RecordBatch {
             tenant: tenant_id,
             subjects: new_subjects,
             links,
+            buckets,
             audit: NewAuditEvent {
                 at: now,
                 actor: principal.actor().to_string(),
@@ -856,7 +889,7 @@ impl Engine {
     }
 
     /// The unwrapped keys of buckets, created when missing.
-    async fn bucket_keys(
+    pub(crate) async fn bucket_keys(
         &self,
         tenant: TenantId,
         buckets: BTreeSet<String>,
@@ -1228,6 +1261,7 @@ impl Engine {
                 tenant,
                 subjects: Vec::new(),
                 links: Vec::new(),
+                buckets: Vec::new(),
                 records: vec![row],
                 idempotency: None,
                 audit: NewAuditEvent {

@@ -22,6 +22,8 @@ struct Histogram {
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     durations: Mutex<BTreeMap<String, Histogram>>,
+    /// Counters and gauges of background work (sweeps, notices): name → (help, type, value).
+    background: Mutex<BTreeMap<&'static str, (&'static str, &'static str, f64)>>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -49,6 +51,18 @@ impl Metrics {
                 h.counts[i] += 1;
             }
         }
+    }
+
+    /// Adds `by` to a counter of background work.
+    pub fn count(&self, name: &'static str, help: &'static str, by: u64) {
+        let mut m = self.background.lock().unwrap_or_else(|p| p.into_inner());
+        m.entry(name).or_insert((help, "counter", 0.0)).2 += by as f64;
+    }
+
+    /// Sets a gauge of background work.
+    pub fn gauge(&self, name: &'static str, help: &'static str, value: f64) {
+        let mut m = self.background.lock().unwrap_or_else(|p| p.into_inner());
+        m.insert(name, (help, "gauge", value));
     }
 
     /// The Prometheus text exposition of everything recorded, followed by `extra` lines.
@@ -101,6 +115,16 @@ impl Metrics {
                 "custodian_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
                 h.count
             );
+        }
+        for (name, (help, kind, value)) in self
+            .background
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {kind}");
+            let _ = writeln!(out, "{name} {value}");
         }
         for (name, help, line) in extra {
             let _ = writeln!(out, "# HELP {name} {help}");

@@ -16,6 +16,7 @@ mod migrate;
 mod notices;
 mod postgres;
 pub mod records;
+pub mod retention;
 mod sqlite;
 
 use std::sync::Arc;
@@ -37,6 +38,9 @@ pub use notices::{
 };
 pub use records::{
     IdempotencyEntry, IdentifierLink, NewSubject, RecordBatch, RecordQuery, RecordRow, SubjectRow,
+};
+pub use retention::{
+    AggregateRow, BucketRow, BucketState, Census, LegalHold, NewBucket, RecordMove, RecordToMove,
 };
 
 /// Which database is behind a [`Store`].
@@ -332,6 +336,87 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Every objection, oldest first.
     async fn objections(&self) -> Result<Vec<Objection>>;
+
+    /// Buckets whose sweep is due at `now` (live or expiring and past their expiry, or expired
+    /// and not yet purged), soonest first, at most `limit`.
+    async fn due_buckets(&self, now: Timestamp, limit: u32) -> Result<Vec<BucketRow>>;
+
+    /// Leases a bucket to this sweep until `lease_until`; `false` when another holds it.
+    async fn claim_bucket(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<bool>;
+
+    /// Counts a bucket's current records per product, country, category and day.
+    async fn bucket_census(&self, tenant: TenantId, bucket: &str) -> Result<Census>;
+
+    /// Moves a live bucket to `expiring`, adding its census to the aggregates, with the audit
+    /// event, in one transaction; `false` (nothing written) when it was not live.
+    async fn begin_expiry(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        census: &[AggregateRow],
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
+
+    /// Records that an expiring bucket's key is destroyed.
+    async fn finish_expiry(&self, tenant: TenantId, bucket: &str, at: Timestamp) -> Result<()>;
+
+    /// Deletes up to `limit` rows of an expired bucket; returns how many.
+    async fn purge_bucket(&self, tenant: TenantId, bucket: &str, limit: u32) -> Result<u64>;
+
+    /// Records that an expired bucket has no rows left, with the audit event.
+    async fn finish_purge(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
+    /// Registered buckets, of one tenant or all, soonest expiry first, at most `limit`.
+    async fn buckets(&self, tenant: Option<TenantId>, limit: u32) -> Result<Vec<BucketRow>>;
+
+    /// The anonymous aggregates of a tenant.
+    async fn aggregates(&self, tenant: TenantId) -> Result<Vec<AggregateRow>>;
+
+    /// Places a legal hold, with its audit event.
+    async fn place_hold(&self, hold: &LegalHold, audit: &NewAuditEvent) -> Result<()>;
+
+    /// Lifts a hold; `false` (nothing written) if it is unknown for the tenant or lifted.
+    async fn lift_hold(
+        &self,
+        tenant: TenantId,
+        id: uuid::Uuid,
+        at: Timestamp,
+        by: &str,
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
+
+    /// Holds, of one tenant or all, newest first.
+    async fn holds(&self, tenant: Option<TenantId>) -> Result<Vec<LegalHold>>;
+
+    /// The current records of `subjects` filed in `bucket`.
+    async fn records_to_move(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        subjects: &[SubjectId],
+    ) -> Result<Vec<RecordToMove>>;
+
+    /// Files records in other buckets (registering those that are new), with the audit
+    /// event, in one transaction.
+    async fn move_records(
+        &self,
+        tenant: TenantId,
+        moves: &[RecordMove],
+        buckets: &[NewBucket],
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
 }
 
 /// Opens (and migrates) the database at `location`. `chain_key` seals the audit chain.

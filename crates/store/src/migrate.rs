@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 6;
+pub const LATEST_VERSION: i64 = 7;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -40,6 +40,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 6,
         name: "notices",
         sql: include_str!("../migrations/sqlite/0006_notices.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "retention",
+        sql: include_str!("../migrations/sqlite/0007_retention.sql"),
     },
 ];
 
@@ -73,6 +78,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 6,
         name: "notices",
         sql: include_str!("../migrations/postgres/0006_notices.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "retention",
+        sql: include_str!("../migrations/postgres/0007_retention.sql"),
     },
 ];
 

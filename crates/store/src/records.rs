@@ -108,6 +108,8 @@ pub struct RecordBatch {
     pub links: Vec<IdentifierLink>,
     /// The records.
     pub records: Vec<RecordRow>,
+    /// The buckets the records are filed in, registered if new.
+    pub buckets: Vec<crate::retention::NewBucket>,
     /// The idempotency key, if the client sent one.
     pub idempotency: Option<IdempotencyEntry>,
     /// The audit event of the ingest.

@@ -21,6 +21,7 @@ use crate::destructions::{
 use crate::location::{Location, SQLITE_FILE};
 use crate::migrate::{LATEST_VERSION, Migration, SQLITE};
 use crate::records::{IdempotencyEntry, Param, RecordBatch, RecordQuery, RecordRow, SubjectRow};
+use crate::retention::{AggregateRow, BucketRow, LegalHold, NewBucket, RecordMove, RecordToMove};
 use crate::{
     ApiKeyRecord, Backend, ClaimedNotice, Fanout, NoticeOutcome, NoticeStats, Objection,
     Publication, Result, Store, StoreError, Subscription, SubscriptionRequest, Tenant, from_micros,
@@ -28,6 +29,7 @@ use crate::{
 };
 
 mod notices;
+mod retention;
 
 const READERS: usize = 4;
 
@@ -1026,6 +1028,102 @@ impl Store for SqliteStore {
     async fn objections(&self) -> Result<Vec<Objection>> {
         self.n_objections().await
     }
+
+    async fn due_buckets(&self, now: Timestamp, limit: u32) -> Result<Vec<BucketRow>> {
+        self.r_due(now, limit).await
+    }
+
+    async fn claim_bucket(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<bool> {
+        self.r_claim(tenant, bucket, now, lease_until).await
+    }
+
+    async fn bucket_census(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+    ) -> Result<crate::retention::Census> {
+        self.r_census(tenant, bucket).await
+    }
+
+    async fn begin_expiry(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        census: &[AggregateRow],
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        self.r_begin(tenant, bucket, census, audit).await
+    }
+
+    async fn finish_expiry(&self, tenant: TenantId, bucket: &str, at: Timestamp) -> Result<()> {
+        self.r_finish_expiry(tenant, bucket, at).await
+    }
+
+    async fn purge_bucket(&self, tenant: TenantId, bucket: &str, limit: u32) -> Result<u64> {
+        self.r_purge(tenant, bucket, limit).await
+    }
+
+    async fn finish_purge(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.r_finish_purge(tenant, bucket, at, audit).await
+    }
+
+    async fn buckets(&self, tenant: Option<TenantId>, limit: u32) -> Result<Vec<BucketRow>> {
+        self.r_buckets(tenant, limit).await
+    }
+
+    async fn aggregates(&self, tenant: TenantId) -> Result<Vec<AggregateRow>> {
+        self.r_aggregates(tenant).await
+    }
+
+    async fn place_hold(&self, hold: &LegalHold, audit: &NewAuditEvent) -> Result<()> {
+        self.r_place_hold(hold, audit).await
+    }
+
+    async fn lift_hold(
+        &self,
+        tenant: TenantId,
+        id: Uuid,
+        at: Timestamp,
+        by: &str,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        self.r_lift_hold(tenant, id, at, by, audit).await
+    }
+
+    async fn holds(&self, tenant: Option<TenantId>) -> Result<Vec<LegalHold>> {
+        self.r_holds(tenant).await
+    }
+
+    async fn records_to_move(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        subjects: &[SubjectId],
+    ) -> Result<Vec<RecordToMove>> {
+        self.r_to_move(tenant, bucket, subjects).await
+    }
+
+    async fn move_records(
+        &self,
+        tenant: TenantId,
+        moves: &[RecordMove],
+        buckets: &[NewBucket],
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.r_move(tenant, moves, buckets, audit).await
+    }
 }
 
 /// Appends to the erasure log, numbering on from the newest entry (the single writer makes the
@@ -1158,6 +1256,7 @@ fn partitions(c: &Connection) -> Result<String> {
 
 fn store_batch(tx: &Transaction<'_>, key: &ChainKey, batch: &RecordBatch) -> Result<AuditEvent> {
     let tenant = batch.tenant.as_uuid();
+    retention::register(tx, tenant, &batch.buckets)?;
     // The partition of the subject index this batch goes to: one per 65 536 rows inserted.
     let part: i64 = tx
         .query_row("SELECT COALESCE(MAX(rowid), 0) FROM records", [], |r| {

@@ -72,6 +72,7 @@ async fn a_batch_stores_subjects_links_records_and_its_idempotency_key_at_once()
     let subject = SubjectId::new();
     let rows = vec![record(t, subject, "sms"), record(t, subject, "voice")];
     let batch = RecordBatch {
+        buckets: Vec::new(),
         tenant: t,
         subjects: vec![NewSubject {
             id: subject,
@@ -156,6 +157,7 @@ async fn a_batch_whose_identifier_was_taken_meanwhile_stores_nothing() {
         subject,
     };
     let batch = |subject| RecordBatch {
+        buckets: Vec::new(),
         tenant: t,
         subjects: vec![NewSubject {
             id: subject,
@@ -532,6 +534,7 @@ async fn a_subjects_records_are_found_whichever_partition_of_the_index_holds_the
     let t = tenant(store.as_ref(), "Acme").await;
     let (subject, other) = (SubjectId::new(), SubjectId::new());
     let batch = |records: Vec<RecordRow>, subjects: Vec<SubjectId>| RecordBatch {
+        buckets: Vec::new(),
         tenant: t,
         subjects: subjects
             .into_iter()

@@ -6,6 +6,7 @@
 //! create one fresh database per test (e.g. `postgres://postgres@127.0.0.1:5433/postgres`).
 #![deny(missing_docs)]
 
+pub mod samples;
 pub mod smtp;
 
 use std::path::{Path, PathBuf};

@@ -10,7 +10,7 @@ use custodian_engine::{Actor, ChainVerdict};
 use super::context;
 use crate::cli::{ApikeyCommand, AuditCommand, TenantCommand};
 
-fn tenant_id(text: &str) -> anyhow::Result<TenantId> {
+pub(super) fn tenant_id(text: &str) -> anyhow::Result<TenantId> {
     text.parse()
         .with_context(|| format!("`{text}` is not a tenant id; `custodian tenant list` shows them"))
 }

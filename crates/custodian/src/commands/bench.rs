@@ -238,6 +238,7 @@ async fn ingest(
     engine
         .store()
         .store_batch(RecordBatch {
+            buckets: Vec::new(),
             tenant: principal.tenant,
             subjects: vec![NewSubject {
                 id: subject,
@@ -284,6 +285,7 @@ async fn ingest(
                 engine
                     .store()
                     .store_batch(RecordBatch {
+                        buckets: Vec::new(),
                         tenant,
                         subjects: Vec::new(),
                         links: Vec::new(),

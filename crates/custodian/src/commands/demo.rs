@@ -46,9 +46,9 @@ pub async fn run(config: Option<&Path>, mut args: ServeArgs) -> anyhow::Result<E
     let listener = serve::bind(&ctx.settings.server.listen).await?;
     let address = listener.local_addr()?;
     let base = format!("http://{address}");
-    let dispatcher = serve::Dispatcher::from_settings(&ctx.settings, Some(address))?;
+    let background = serve::Background::from_settings(&ctx.settings, Some(address))?;
     print_guide(&base, &ctx.engine, &keys, &args, &ctx.settings).await?;
-    serve::serve(listener, ctx.engine, dispatcher).await?;
+    serve::serve(listener, ctx.engine, background).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,6 +8,7 @@ mod demo;
 mod keys;
 mod notices;
 mod policy;
+mod retention;
 mod serve;
 mod traffic;
 
@@ -51,6 +52,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Command::Audit(c) => admin::audit(config.as_deref(), c).await,
                 Command::Keys(c) => keys::run(config.as_deref(), c).await,
                 Command::Notices(c) => notices::run(config.as_deref(), c).await,
+                Command::Sweep {
+                    dry_run,
+                    now,
+                    format,
+                    data,
+                } => {
+                    retention::sweep(config.as_deref(), &data, dry_run, now.as_deref(), &format)
+                        .await
+                }
+                Command::Retention(c) => retention::report(config.as_deref(), c).await,
+                Command::Hold(c) => retention::hold(config.as_deref(), c).await,
                 Command::Bench(c) => bench::run(config.as_deref(), c).await,
                 Command::Backup {
                     to,

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use custodian_engine::Engine;
 use custodian_engine::mail::Mailer;
 use custodian_engine::notices::{DispatchReport, NoticeSettings};
-use custodian_http::{AppState, router};
+use custodian_engine::retention::SweepOptions;
+use custodian_engine::{Actor, Engine};
+use custodian_http::{AppState, Metrics, router};
 use tokio::net::TcpListener;
 
 use super::{context, keys};
@@ -27,8 +28,8 @@ pub async fn run(config: Option<&Path>, args: ServeArgs) -> anyhow::Result<ExitC
     let address = listener.local_addr()?;
     tracing::info!(%address, database = %ctx.engine.store().backend(), "serving");
     println!("Custodian is serving on http://{address}/");
-    let dispatcher = Dispatcher::from_settings(&ctx.settings, Some(address))?;
-    serve(listener, ctx.engine, dispatcher).await?;
+    let background = Background::from_settings(&ctx.settings, Some(address))?;
+    serve(listener, ctx.engine, background).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -70,7 +71,7 @@ impl Dispatcher {
         }))
     }
 
-    fn spawn(self, engine: Engine) -> tokio::task::JoinHandle<()> {
+    fn spawn(self, engine: Engine, metrics: Arc<Metrics>) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(self.interval);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -78,6 +79,21 @@ impl Dispatcher {
                 tick.tick().await;
                 match engine.dispatch_notices(&*self.mailer, &self.settings).await {
                     Ok(report) if report != DispatchReport::default() => {
+                        metrics.count(
+                            "custodian_notices_sent_total",
+                            "Notices handed to the mail server.",
+                            report.sent as u64,
+                        );
+                        metrics.count(
+                            "custodian_notices_failed_total",
+                            "Notices given up on.",
+                            report.failed as u64,
+                        );
+                        metrics.count(
+                            "custodian_notices_retried_total",
+                            "Notice attempts that failed and will be retried.",
+                            report.retried as u64,
+                        );
                         tracing::info!(?report, "notices dispatched");
                     }
                     Ok(_) => {}
@@ -90,20 +106,132 @@ impl Dispatcher {
     }
 }
 
-/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight. With a dispatcher,
-/// queued notices are sent in the background meanwhile.
+/// What `serve` runs beside the requests.
+#[derive(Default)]
+pub struct Background {
+    /// Sends queued notices.
+    pub dispatcher: Option<Dispatcher>,
+    /// Sweeps due retention buckets this often.
+    pub sweep_every: Option<Duration>,
+    /// Rows deleted per transaction by the sweep.
+    pub purge_batch: u32,
+}
+
+impl Background {
+    /// The background work the settings ask for.
+    pub fn from_settings(
+        settings: &crate::config::Settings,
+        listening: Option<std::net::SocketAddr>,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            dispatcher: Dispatcher::from_settings(settings, listening)?,
+            sweep_every: (settings.retention.sweep_interval_seconds > 0)
+                .then(|| Duration::from_secs(settings.retention.sweep_interval_seconds)),
+            purge_batch: settings.retention.purge_batch,
+        })
+    }
+}
+
+/// Sweeps due buckets every `every` (the first at start), counting what it does in `metrics`.
+/// Replicas on one PostgreSQL sweep side by side: each bucket is leased to one of them.
+fn spawn_sweeper(
+    engine: Engine,
+    every: Duration,
+    purge_batch: u32,
+    metrics: Arc<Metrics>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let started = std::time::Instant::now();
+            let options = SweepOptions {
+                now: engine.clock().now(),
+                dry_run: false,
+                purge_batch,
+            };
+            match engine.sweep(&Actor::System, options, &|_| {}).await {
+                Ok(report) => {
+                    let totals = report.by_rule.values();
+                    let (buckets, records, purged) = totals.fold((0u64, 0i64, 0u64), |a, t| {
+                        (a.0 + t.buckets as u64, a.1 + t.records, a.2 + t.purged)
+                    });
+                    metrics.count(
+                        "custodian_retention_sweeps_total",
+                        "Retention sweeps run.",
+                        1,
+                    );
+                    metrics.count(
+                        "custodian_retention_buckets_expired_total",
+                        "Retention buckets expired (keys destroyed).",
+                        buckets,
+                    );
+                    metrics.count(
+                        "custodian_retention_records_expired_total",
+                        "Records made unreadable by expiry.",
+                        records.max(0) as u64,
+                    );
+                    metrics.count(
+                        "custodian_retention_rows_purged_total",
+                        "Rows of expired buckets deleted.",
+                        purged,
+                    );
+                    metrics.gauge(
+                        "custodian_retention_last_sweep_seconds",
+                        "How long the last sweep took.",
+                        started.elapsed().as_secs_f64(),
+                    );
+                    metrics.gauge(
+                        "custodian_retention_last_sweep_timestamp_seconds",
+                        "When the last sweep finished (Unix time).",
+                        engine.clock().now().as_second() as f64,
+                    );
+                    if buckets > 0 {
+                        tracing::info!(buckets, records, purged, "retention sweep");
+                    }
+                }
+                Err(e) => {
+                    metrics.count(
+                        "custodian_retention_sweep_failures_total",
+                        "Retention sweeps that failed (retried next interval).",
+                        1,
+                    );
+                    tracing::warn!(error = %e, "the retention sweep failed; it resumes next interval");
+                }
+            }
+        }
+    })
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight. Meanwhile queued
+/// notices are sent and due buckets swept in the background, as configured.
 pub async fn serve(
     listener: TcpListener,
     engine: Engine,
-    dispatcher: Option<Dispatcher>,
+    background: Background,
 ) -> anyhow::Result<()> {
-    let background = dispatcher.map(|d| d.spawn(engine.clone()));
-    let app = router(AppState::new(engine));
+    let state = AppState::new(engine.clone());
+    let metrics = state.metrics.clone();
+    let mut tasks = Vec::new();
+    if let Some(d) = background.dispatcher {
+        tasks.push(d.spawn(engine.clone(), metrics.clone()));
+    }
+    if let Some(every) = background.sweep_every {
+        tasks.push(spawn_sweeper(
+            engine.clone(),
+            every,
+            background.purge_batch,
+            metrics,
+        ));
+    }
+    let app = router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
-    if let Some(task) = background {
-        // A notice interrupted mid-send stays leased and is sent again after its lease.
+    // Work interrupted here is finished by the next start: a notice stays leased and is sent
+    // after its lease; a bucket's sweep resumes from the step it reached.
+    for task in tasks {
         task.abort();
     }
     tracing::info!("stopped");

@@ -1,0 +1,637 @@
+//! The retention engine: buckets expire on time, legal holds win over expiry, anonymous
+//! aggregates outlive the data, and every step leaves evidence.
+//!
+//! Records are filed in buckets (tenant × rule × the day their period runs from). A sweep takes
+//! each bucket that is due, in three idempotent steps, any of which a crash may interrupt and
+//! the next sweep finishes:
+//!
+//! 1. `live → expiring`: records of subjects under a legal hold are moved to the rule's held
+//!    bucket first (their data key re-wrapped, the payload untouched); the rest are counted into
+//!    the anonymous aggregates, in the transaction that changes the state, with an audit event.
+//! 2. `expiring → expired`: the bucket key is destroyed through the erasure log. From here the
+//!    records are unreadable everywhere, backups included.
+//! 3. `expired → purged`: rows are deleted in batches, then an audit event with the count.
+//!
+//! A bucket of a tenant under a tenant-wide hold is left alone until the hold ends. Reads
+//! never return a record past its own expiry, so the day-wide buckets never keep anything
+//! readable late.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use custodian_core::{SubjectId, TenantId};
+use custodian_policy::period::Period;
+use custodian_store::{
+    BucketRow, BucketState, LegalHold, NewAuditEvent, NewBucket, Outcome, RecordMove,
+};
+use custodian_vault::{RecordContext, rebucket};
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use uuid::Uuid;
+
+use crate::{Actor, DestroyReason, Engine, EngineError};
+
+/// How long a sweep holds a bucket before another may take it over.
+const LEASE: SignedDuration = SignedDuration::from_mins(10);
+/// Due buckets read per round.
+const ROUND: u32 = 200;
+
+/// The day a record's period runs from (UTC) and the expiry of that day's bucket: the day the
+/// period ends, counted from that day, plus one day. A record of that day expires on that same
+/// end day at its own time of day (month ends clamp: 29 and 31 January + 1 month both end on
+/// 28 February), so the bucket never expires before any of its records, and at most a day
+/// after the last of them.
+pub fn day_bucket(
+    occurred_at: Timestamp,
+    period: &Period,
+) -> Result<(Date, Timestamp), jiff::Error> {
+    let day = occurred_at.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let expiry = day
+        .checked_add(period.span())?
+        .tomorrow()?
+        .to_zoned(jiff::tz::TimeZone::UTC)?
+        .timestamp();
+    Ok((day, expiry))
+}
+
+/// The name of a rule's bucket for records under a legal hold.
+pub fn held_bucket(rule: &str) -> String {
+    format!("{rule}/held")
+}
+
+/// How one bucket fared in a sweep.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BucketOutcome {
+    /// The tenant.
+    pub tenant: TenantId,
+    /// The bucket.
+    pub bucket: String,
+    /// Its rule.
+    pub rule: String,
+    /// When it was due.
+    pub expires_at: Option<Timestamp>,
+    /// Records made unreadable (or that would be, in a dry run).
+    pub records: i64,
+    /// Rows deleted.
+    pub purged: u64,
+    /// Records moved out to the held bucket first.
+    pub held_back: usize,
+    /// `expired`, `would-expire` (dry run), `held` (tenant-wide hold) or `busy` (another sweep
+    /// holds it).
+    pub outcome: &'static str,
+}
+
+/// Totals of one rule in a sweep.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RuleTotals {
+    /// Buckets expired (or that would be).
+    pub buckets: usize,
+    /// Records made unreadable (or that would be).
+    pub records: i64,
+    /// Rows deleted.
+    pub purged: u64,
+}
+
+/// What a sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SweepReport {
+    /// The time it swept up to.
+    pub now: Timestamp,
+    /// Whether it only looked.
+    pub dry_run: bool,
+    /// Every bucket it looked at.
+    pub buckets: Vec<BucketOutcome>,
+    /// Totals per rule.
+    pub by_rule: BTreeMap<String, RuleTotals>,
+}
+
+impl SweepReport {
+    fn add(&mut self, o: BucketOutcome) {
+        if matches!(o.outcome, "expired" | "would-expire") {
+            let t = self.by_rule.entry(o.rule.clone()).or_default();
+            t.buckets += 1;
+            t.records += o.records;
+            t.purged += o.purged;
+        }
+        self.buckets.push(o);
+    }
+
+    /// Buckets expired (or that would be).
+    pub fn expired(&self) -> usize {
+        self.by_rule.values().map(|t| t.buckets).sum()
+    }
+}
+
+/// A sweep's settings.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepOptions {
+    /// Sweep what is due at this time (the clock's now unless travelling in time).
+    pub now: Timestamp,
+    /// Only report what would expire.
+    pub dry_run: bool,
+    /// Rows deleted per transaction.
+    pub purge_batch: u32,
+}
+
+fn event(
+    now: Timestamp,
+    actor: &Actor,
+    action: &str,
+    tenant: TenantId,
+    targets: Vec<String>,
+    detail: serde_json::Value,
+) -> NewAuditEvent {
+    NewAuditEvent {
+        at: now,
+        actor: actor.to_string(),
+        action: action.into(),
+        tenant: Some(tenant),
+        targets,
+        purpose: None,
+        outcome: Outcome::Success,
+        detail: Some(detail.to_string()),
+    }
+}
+
+impl Engine {
+    /// The period of retention rule `rule` in the version in force.
+    fn rule_period(&self, rule: &str) -> Option<Period> {
+        let v = self.policy.current()?;
+        let r = v.retention.iter().find(|r| r.id.as_str() == rule)?;
+        custodian_policy::period::parse(r.period.as_ref()?.as_str()).ok()
+    }
+
+    /// Sweeps every bucket due at `options.now`. `progress` is called after each bucket.
+    pub async fn sweep(
+        &self,
+        actor: &Actor,
+        options: SweepOptions,
+        progress: &(dyn Fn(&BucketOutcome) + Send + Sync),
+    ) -> Result<SweepReport, EngineError> {
+        let now = options.now;
+        let mut report = SweepReport {
+            now,
+            dry_run: options.dry_run,
+            ..Default::default()
+        };
+        let mut seen: HashSet<(TenantId, String)> = HashSet::new();
+        let mut holds: HashMap<TenantId, Vec<LegalHold>> = HashMap::new();
+        loop {
+            let due = self.store.due_buckets(now, ROUND).await?;
+            let fresh: Vec<BucketRow> = due
+                .into_iter()
+                .filter(|b| !seen.contains(&(b.tenant, b.name.clone())))
+                .collect();
+            if fresh.is_empty() {
+                break;
+            }
+            for b in fresh {
+                seen.insert((b.tenant, b.name.clone()));
+                if let std::collections::hash_map::Entry::Vacant(slot) = holds.entry(b.tenant) {
+                    let active: Vec<LegalHold> = self
+                        .store
+                        .holds(Some(b.tenant))
+                        .await?
+                        .into_iter()
+                        .filter(|h| h.active_at(now))
+                        .collect();
+                    slot.insert(active);
+                }
+                let tenant_holds = &holds[&b.tenant];
+                let outcome = self.sweep_bucket(actor, &b, tenant_holds, options).await?;
+                progress(&outcome);
+                report.add(outcome);
+            }
+        }
+        if !options.dry_run && !report.buckets.is_empty() {
+            let tenants: std::collections::BTreeSet<TenantId> =
+                report.buckets.iter().map(|b| b.tenant).collect();
+            for tenant in tenants {
+                let mine: Vec<&BucketOutcome> = report
+                    .buckets
+                    .iter()
+                    .filter(|b| b.tenant == tenant)
+                    .collect();
+                let detail = serde_json::json!({
+                    "now": now.to_string(),
+                    "expired": mine.iter().filter(|b| b.outcome == "expired").count(),
+                    "records": mine.iter().map(|b| b.records).sum::<i64>(),
+                    "purged": mine.iter().map(|b| b.purged).sum::<u64>(),
+                    "held": mine.iter().filter(|b| b.outcome == "held").count(),
+                });
+                self.store
+                    .append_audit(&event(
+                        self.clock.now(),
+                        actor,
+                        "retention.sweep",
+                        tenant,
+                        mine.iter().map(|b| b.bucket.clone()).collect(),
+                        detail,
+                    ))
+                    .await?;
+            }
+        }
+        Ok(report)
+    }
+
+    async fn sweep_bucket(
+        &self,
+        actor: &Actor,
+        b: &BucketRow,
+        holds: &[LegalHold],
+        options: SweepOptions,
+    ) -> Result<BucketOutcome, EngineError> {
+        let mut out = BucketOutcome {
+            tenant: b.tenant,
+            bucket: b.name.clone(),
+            rule: b.rule.clone(),
+            expires_at: b.expires_at,
+            records: b.records.unwrap_or(0),
+            purged: 0,
+            held_back: 0,
+            outcome: "expired",
+        };
+        if b.state == BucketState::Live && holds.iter().any(|h| h.subject.is_none()) {
+            out.outcome = "held";
+            return Ok(out);
+        }
+        let held_subjects: Vec<SubjectId> = holds.iter().filter_map(|h| h.subject).collect();
+        if options.dry_run {
+            if b.state == BucketState::Live {
+                let census = self.store.bucket_census(b.tenant, &b.name).await?;
+                let to_hold = if held_subjects.is_empty() {
+                    0
+                } else {
+                    self.store
+                        .records_to_move(b.tenant, &b.name, &held_subjects)
+                        .await?
+                        .len()
+                };
+                out.records = census.records - to_hold as i64;
+                out.held_back = to_hold;
+            }
+            out.outcome = "would-expire";
+            return Ok(out);
+        }
+        let now = options.now;
+        if !self
+            .store
+            .claim_bucket(
+                b.tenant,
+                &b.name,
+                self.clock.now(),
+                self.clock.now() + LEASE,
+            )
+            .await?
+        {
+            out.outcome = "busy";
+            return Ok(out);
+        }
+        let mut state = b.state;
+        if state == BucketState::Live {
+            if !held_subjects.is_empty() {
+                out.held_back = self
+                    .hold_back(actor, b.tenant, &b.name, &b.rule, &held_subjects)
+                    .await?;
+            }
+            let census = self.store.bucket_census(b.tenant, &b.name).await?;
+            let records = census.records;
+            let audit = event(
+                self.clock.now(),
+                actor,
+                "retention.expire",
+                b.tenant,
+                vec![b.name.clone()],
+                serde_json::json!({
+                    "rule": b.rule,
+                    "bucket": b.name,
+                    "records": records,
+                    "expires_at": b.expires_at.map(|t| t.to_string()),
+                    "swept_at": now.to_string(),
+                }),
+            );
+            self.store
+                .begin_expiry(b.tenant, &b.name, &census.rows, &audit)
+                .await?;
+            out.records = records;
+            state = BucketState::Expiring;
+        }
+        if state == BucketState::Expiring {
+            self.destroy_bucket_keys(
+                actor,
+                b.tenant,
+                std::slice::from_ref(&b.name),
+                DestroyReason::Expiry,
+            )
+            .await?;
+            self.store
+                .finish_expiry(b.tenant, &b.name, self.clock.now())
+                .await?;
+        }
+        loop {
+            let n = self
+                .store
+                .purge_bucket(b.tenant, &b.name, options.purge_batch.max(1))
+                .await?;
+            out.purged += n;
+            if n == 0 {
+                break;
+            }
+        }
+        let audit = event(
+            self.clock.now(),
+            actor,
+            "retention.purge",
+            b.tenant,
+            vec![b.name.clone()],
+            serde_json::json!({ "rule": b.rule, "bucket": b.name, "rows": out.purged }),
+        );
+        self.store
+            .finish_purge(b.tenant, &b.name, self.clock.now(), &audit)
+            .await?;
+        Ok(out)
+    }
+
+    /// Moves the records of held subjects out of `bucket` into the rule's held bucket, which
+    /// never expires while it holds them. Returns how many moved.
+    async fn hold_back(
+        &self,
+        actor: &Actor,
+        tenant: TenantId,
+        bucket: &str,
+        rule: &str,
+        subjects: &[SubjectId],
+    ) -> Result<usize, EngineError> {
+        let records = self.store.records_to_move(tenant, bucket, subjects).await?;
+        if records.is_empty() {
+            return Ok(0);
+        }
+        let target = held_bucket(rule);
+        self.move_to(actor, tenant, records, |_| {
+            Ok((
+                target.clone(),
+                NewBucket {
+                    name: target.clone(),
+                    rule: rule.to_string(),
+                    anchor_on: None,
+                    expires_at: None,
+                },
+            ))
+        })
+        .await
+    }
+
+    /// Re-files records: each goes to the bucket `place` names (registered if new), its data
+    /// key re-wrapped from the old bucket's key to the new one's.
+    async fn move_to(
+        &self,
+        actor: &Actor,
+        tenant: TenantId,
+        records: Vec<custodian_store::RecordToMove>,
+        place: impl Fn(&custodian_store::RecordToMove) -> Result<(String, NewBucket), EngineError>,
+    ) -> Result<usize, EngineError> {
+        let mut targets = Vec::with_capacity(records.len());
+        let mut new_buckets: Vec<NewBucket> = Vec::new();
+        let mut names = std::collections::BTreeSet::new();
+        for r in &records {
+            let (name, bucket) = place(r)?;
+            names.insert(r.bucket.clone());
+            names.insert(name.clone());
+            if !new_buckets.iter().any(|b| b.name == bucket.name) {
+                new_buckets.push(bucket);
+            }
+            targets.push(name);
+        }
+        let keys = self.bucket_keys(tenant, names, self.clock.now()).await?;
+        let mut moves = Vec::with_capacity(records.len());
+        for (r, target) in records.iter().zip(&targets) {
+            let (Some(from), Some(to)) = (keys.get(&r.bucket), keys.get(target)) else {
+                return Err(EngineError::Unavailable(
+                    "a bucket key needed to move a record is missing".into(),
+                ));
+            };
+            let context = RecordContext {
+                tenant: *tenant.as_uuid().as_bytes(),
+                subject: *r.subject.as_uuid().as_bytes(),
+                record: *r.id.as_uuid().as_bytes(),
+            };
+            let wrapped = rebucket(from, to, &context, &r.wrapped_key).map_err(|e| {
+                EngineError::Unavailable(format!("a record's key cannot be re-wrapped: {e}"))
+            })?;
+            moves.push(RecordMove {
+                id: r.id,
+                bucket: target.clone(),
+                wrapped_key: wrapped,
+            });
+        }
+        let audit = event(
+            self.clock.now(),
+            actor,
+            "retention.move",
+            tenant,
+            moves.iter().map(|m| m.id.to_string()).collect(),
+            serde_json::json!({ "records": moves.len(), "to": targets.iter().collect::<std::collections::BTreeSet<_>>() }),
+        );
+        self.store
+            .move_records(tenant, &moves, &new_buckets, &audit)
+            .await?;
+        Ok(moves.len())
+    }
+
+    /// Places a legal hold on a tenant (`subject` `None`) or one subject, optionally for a
+    /// case: while it is active, the data it covers does not expire.
+    pub async fn place_hold(
+        &self,
+        actor: &Actor,
+        tenant: TenantId,
+        subject: Option<SubjectId>,
+        case_ref: Option<String>,
+        reason: &str,
+        ends_at: Option<Timestamp>,
+    ) -> Result<LegalHold, EngineError> {
+        self.tenant(tenant).await?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(EngineError::Invalid {
+                field: "reason",
+                message: "say why the data must be kept (the case, the claim, the authority)"
+                    .into(),
+            });
+        }
+        let now = self.clock.now();
+        if ends_at.is_some_and(|t| t <= now) {
+            return Err(EngineError::Invalid {
+                field: "ends_at",
+                message: "a hold must end in the future, or not be given an end".into(),
+            });
+        }
+        if let Some(s) = subject
+            && self.store.subject(tenant, s).await?.is_none()
+        {
+            return Err(EngineError::NotFound { kind: "subject" });
+        }
+        let hold = LegalHold {
+            id: Uuid::now_v7(),
+            tenant,
+            subject,
+            case_ref: case_ref.filter(|c| !c.trim().is_empty()),
+            reason: reason.to_string(),
+            author: actor.to_string(),
+            placed_at: now,
+            ends_at,
+            lifted_at: None,
+            lifted_by: None,
+        };
+        let audit = event(
+            now,
+            actor,
+            "hold.place",
+            tenant,
+            std::iter::once(hold.id.to_string())
+                .chain(subject.map(|s| s.to_string()))
+                .collect(),
+            serde_json::json!({ "case": hold.case_ref, "reason": hold.reason, "ends_at": ends_at.map(|t| t.to_string()) }),
+        );
+        self.store.place_hold(&hold, &audit).await?;
+        Ok(hold)
+    }
+
+    /// Lifts a hold. A subject no longer held by any hold gets its held records back into the
+    /// buckets of their own expiry (those already past it expire at the next sweep).
+    pub async fn lift_hold(
+        &self,
+        actor: &Actor,
+        tenant: TenantId,
+        id: Uuid,
+    ) -> Result<LegalHold, EngineError> {
+        let now = self.clock.now();
+        let all = self.store.holds(Some(tenant)).await?;
+        let hold = all
+            .iter()
+            .find(|h| h.id == id)
+            .cloned()
+            .ok_or(EngineError::NotFound { kind: "hold" })?;
+        let audit = event(
+            now,
+            actor,
+            "hold.lift",
+            tenant,
+            vec![id.to_string()],
+            serde_json::json!({}),
+        );
+        if !self
+            .store
+            .lift_hold(tenant, id, now, &actor.to_string(), &audit)
+            .await?
+        {
+            return Err(EngineError::Conflict("this hold was lifted before".into()));
+        }
+        if let Some(subject) = hold.subject {
+            let still_held = all.iter().any(|h| {
+                h.id != id
+                    && h.active_at(now)
+                    && (h.subject.is_none() || h.subject == Some(subject))
+            });
+            if !still_held {
+                self.release(actor, tenant, subject).await?;
+            }
+        }
+        Ok(LegalHold {
+            lifted_at: Some(now),
+            lifted_by: Some(actor.to_string()),
+            ..hold
+        })
+    }
+
+    /// Moves a subject's held records back to their day buckets.
+    async fn release(
+        &self,
+        actor: &Actor,
+        tenant: TenantId,
+        subject: SubjectId,
+    ) -> Result<(), EngineError> {
+        let held: Vec<BucketRow> = self
+            .store
+            .buckets(Some(tenant), u32::MAX)
+            .await?
+            .into_iter()
+            .filter(|b| b.name.ends_with("/held") && b.state == BucketState::Live)
+            .collect();
+        let live: HashSet<String> = self
+            .store
+            .buckets(Some(tenant), u32::MAX)
+            .await?
+            .into_iter()
+            .filter(|b| b.state == BucketState::Live)
+            .map(|b| b.name)
+            .collect();
+        for b in held {
+            let records = self
+                .store
+                .records_to_move(tenant, &b.name, &[subject])
+                .await?;
+            if records.is_empty() {
+                continue;
+            }
+            let Some(period) = self.rule_period(&b.rule) else {
+                continue;
+            };
+            self.move_to(actor, tenant, records, |r| {
+                let (day, expiry) = day_bucket(r.occurred_at, &period).map_err(|e| {
+                    EngineError::Unavailable(format!("an expiry cannot be computed: {e}"))
+                })?;
+                let own = format!("{}/{day}", r.rule);
+                // Back into its own day's bucket if that is still live; else a bucket of its own
+                // with the same expiry (already past: the next sweep expires it).
+                let name = if live.contains(&own) {
+                    own
+                } else {
+                    format!("{own}/released")
+                };
+                Ok((
+                    name.clone(),
+                    NewBucket {
+                        name,
+                        rule: r.rule.clone(),
+                        anchor_on: Some(day.to_string()),
+                        expires_at: Some(expiry),
+                    },
+                ))
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Holds, of one tenant or all, newest first.
+    pub async fn holds(&self, tenant: Option<TenantId>) -> Result<Vec<LegalHold>, EngineError> {
+        Ok(self.store.holds(tenant).await?)
+    }
+
+    /// Registered buckets, soonest expiry first.
+    pub async fn buckets(
+        &self,
+        tenant: Option<TenantId>,
+        limit: u32,
+    ) -> Result<Vec<BucketRow>, EngineError> {
+        Ok(self.store.buckets(tenant, limit).await?)
+    }
+
+    /// The anonymous aggregates of a tenant, with cells under `min_cell` suppressed (counted
+    /// as `None`), for publication.
+    pub async fn published_aggregates(
+        &self,
+        tenant: TenantId,
+        min_cell: i64,
+    ) -> Result<Vec<(custodian_store::AggregateRow, bool)>, EngineError> {
+        Ok(self
+            .store
+            .aggregates(tenant)
+            .await?
+            .into_iter()
+            .map(|a| {
+                let shown = a.count >= min_cell;
+                (a, shown)
+            })
+            .collect())
+    }
+}
