@@ -105,6 +105,9 @@ pub struct RetentionSettings {
     pub sweep_interval_seconds: u64,
     /// Rows deleted per transaction when purging an expired bucket.
     pub purge_batch: u32,
+    /// Seconds a sweep holds a bucket between renewals; after a crash, another sweep takes
+    /// the bucket over once this has passed.
+    pub lease_seconds: u64,
 }
 
 impl Default for Settings {
@@ -139,6 +142,7 @@ impl Default for Settings {
             retention: RetentionSettings {
                 sweep_interval_seconds: 300,
                 purge_batch: 10_000,
+                lease_seconds: 60,
             },
         }
     }

@@ -127,6 +127,8 @@ struct BatchContext<'a> {
     now: Timestamp,
     /// The tenant's blind-index key.
     blind: &'a BlindIndexKey,
+    /// The tenant's contract end and agreed periods.
+    terms: &'a custodian_store::RetentionTerms,
 }
 
 struct Prepared {
@@ -215,7 +217,7 @@ fn covers(v: &PolicyVersion, covered: &[custodian_policy::model::Ref], category:
 }
 
 impl Engine {
-    fn policy_version(&self) -> Result<&PolicyVersion, EngineError> {
+    pub(crate) fn policy_version(&self) -> Result<&PolicyVersion, EngineError> {
         self.policy.current().ok_or(EngineError::Unavailable(
             "no policy version is in force".into(),
         ))
@@ -230,7 +232,12 @@ impl Engine {
         batch: &BatchContext<'_>,
         parsed: &mut HashMap<(String, String), Identifier>,
     ) -> Result<Prepared, EngineError> {
-        let BatchContext { region, now, blind } = *batch;
+        let BatchContext {
+            region,
+            now,
+            blind,
+            terms,
+        } = *batch;
         let product = v
             .product
             .iter()
@@ -478,7 +485,26 @@ impl Engine {
                     format!("retention rule `{rule_id}` has no usable period"),
                 )
             })?;
-        let expires_at = match rule.basis {
+        // A period the customer agreed within the rule's bounds counts from collection.
+        let agreed = rule
+            .customer_setting
+            .as_ref()
+            .and(terms.periods.get(rule_id))
+            .and_then(|p| custodian_policy::period::parse(p).ok());
+        let (period, basis) = match agreed {
+            Some(p) => (p, Some(RetentionBasis::Collection)),
+            None => (period, rule.basis),
+        };
+        // Until the contract ends such records have no expiry; once its end is known, the
+        // period counts from it.
+        let contract_expiry = match (basis, terms.contract_ends_on.as_deref()) {
+            (Some(RetentionBasis::ContractEnd), Some(day)) => {
+                crate::retention::contract_expiry(day, &period).ok()
+            }
+            _ => None,
+        };
+        let expires_at = match basis {
+            Some(RetentionBasis::ContractEnd) => contract_expiry,
             Some(
                 RetentionBasis::Collection
                 | RetentionBasis::LastInteraction
@@ -501,6 +527,9 @@ impl Engine {
         // Records are filed by the day their period runs from; the bucket expires when the
         // last of them can (the end of that day plus the period), never before any of them.
         let (bucket, bucket_anchor, bucket_expires_at) = match expires_at {
+            Some(at) if basis == Some(RetentionBasis::ContractEnd) => {
+                (format!("{rule_id}/open"), None, Some(at))
+            }
             Some(_) => {
                 let (anchor, bucket_expiry) = crate::retention::day_bucket(occurred_at, &period)
                     .map_err(|e| {
@@ -608,6 +637,7 @@ impl Engine {
             )));
         }
         let tenant = self.tenant(tenant_id).await?;
+        let terms = std::sync::Arc::new(self.store.retention_terms(tenant_id).await?);
         let now = self.clock.now();
         // Checking and encoding are CPU work: spread them over every core, off the async
         // threads.
@@ -626,6 +656,7 @@ impl Engine {
                             region: region.as_deref(),
                             now,
                             blind: &blind,
+                            terms: &terms,
                         };
                         engine.prepare(v, i, r, &batch, parsed)
                     })
@@ -974,7 +1005,8 @@ impl Engine {
     }
 
     /// Opens stored rows, audits the read and returns them. Rows whose keys are gone come back
-    /// with `data: null`.
+    /// with `data: null`, and so do rows past their own expiry that no legal hold keeps: their
+    /// day's bucket may not be swept yet, but they are not read again.
     async fn open_rows(
         &self,
         principal: &Principal,
@@ -982,6 +1014,30 @@ impl Engine {
         rows: Vec<RecordRow>,
     ) -> Result<Vec<OpenRecord>, EngineError> {
         let tenant = principal.tenant;
+        let now = self.clock.now();
+        let past = |r: &RecordRow| {
+            r.expires_at.is_some_and(|t| t <= now)
+                && !r.bucket.ends_with(&format!("/{}", crate::retention::HELD))
+        };
+        // Holds suspend expiry: the tenant's, or the subject's.
+        let (tenant_held, held_subjects) = if rows.iter().any(past) {
+            let active: Vec<custodian_store::LegalHold> = self
+                .store
+                .holds(Some(tenant))
+                .await?
+                .into_iter()
+                .filter(|h| h.active_at(now))
+                .collect();
+            (
+                active.iter().any(|h| h.subject.is_none()),
+                active
+                    .iter()
+                    .filter_map(|h| h.subject)
+                    .collect::<BTreeSet<_>>(),
+            )
+        } else {
+            (false, BTreeSet::new())
+        };
         let subjects: Vec<SubjectId> = rows
             .iter()
             .map(|r| r.subject)
@@ -1023,11 +1079,13 @@ impl Engine {
         let out: Vec<OpenRecord> = rows
             .into_iter()
             .map(|r| {
+                let expired = past(&r) && !tenant_held && !held_subjects.contains(&r.subject);
                 let data = match (
+                    expired,
                     subject_keys.get(&(r.subject, r.key_scope.clone())),
                     bucket_keys.get(&r.bucket),
                 ) {
-                    (Some(sk), Some(bk)) => open_record(
+                    (false, Some(sk), Some(bk)) => open_record(
                         sk,
                         bk,
                         &context(tenant, r.subject, r.id),

@@ -30,8 +30,9 @@ use uuid::Uuid;
 
 use crate::{Actor, DestroyReason, Engine, EngineError};
 
-/// How long a sweep holds a bucket before another may take it over.
-const LEASE: SignedDuration = SignedDuration::from_mins(10);
+/// How long a sweep holds a bucket before another may take it over, unless renewed (it is
+/// renewed between purge batches).
+pub const DEFAULT_LEASE: SignedDuration = SignedDuration::from_secs(60);
 /// Due buckets read per round.
 const ROUND: u32 = 200;
 
@@ -53,9 +54,22 @@ pub fn day_bucket(
     Ok((day, expiry))
 }
 
+/// When records kept until the contract ends expire: the end of its last day plus the period.
+pub fn contract_expiry(ends_on: &str, period: &Period) -> Result<Timestamp, jiff::Error> {
+    let day: Date = ends_on.parse()?;
+    Ok(day
+        .checked_add(period.span())?
+        .tomorrow()?
+        .to_zoned(jiff::tz::TimeZone::UTC)?
+        .timestamp())
+}
+
+/// The last segment of a rule's bucket for records under a legal hold.
+pub const HELD: &str = "held";
+
 /// The name of a rule's bucket for records under a legal hold.
 pub fn held_bucket(rule: &str) -> String {
-    format!("{rule}/held")
+    format!("{rule}/{HELD}")
 }
 
 /// How one bucket fared in a sweep.
@@ -130,6 +144,9 @@ pub struct SweepOptions {
     pub dry_run: bool,
     /// Rows deleted per transaction.
     pub purge_batch: u32,
+    /// How long a bucket is leased to this sweep between renewals; a sweep that dies lets
+    /// another take its buckets over after this.
+    pub lease: SignedDuration,
 }
 
 fn event(
@@ -173,6 +190,7 @@ impl Engine {
             dry_run: options.dry_run,
             ..Default::default()
         };
+        let holder = Uuid::now_v7();
         let mut seen: HashSet<(TenantId, String)> = HashSet::new();
         let mut holds: HashMap<TenantId, Vec<LegalHold>> = HashMap::new();
         loop {
@@ -197,7 +215,9 @@ impl Engine {
                     slot.insert(active);
                 }
                 let tenant_holds = &holds[&b.tenant];
-                let outcome = self.sweep_bucket(actor, &b, tenant_holds, options).await?;
+                let outcome = self
+                    .sweep_bucket(actor, &b, tenant_holds, options, holder)
+                    .await?;
                 progress(&outcome);
                 report.add(outcome);
             }
@@ -239,6 +259,7 @@ impl Engine {
         b: &BucketRow,
         holds: &[LegalHold],
         options: SweepOptions,
+        holder: Uuid,
     ) -> Result<BucketOutcome, EngineError> {
         let mut out = BucketOutcome {
             tenant: b.tenant,
@@ -273,16 +294,14 @@ impl Engine {
             return Ok(out);
         }
         let now = options.now;
-        if !self
-            .store
-            .claim_bucket(
-                b.tenant,
-                &b.name,
-                self.clock.now(),
-                self.clock.now() + LEASE,
-            )
-            .await?
-        {
+        let lease = options.lease;
+        let renew = || async {
+            let now = self.clock.now();
+            self.store
+                .claim_bucket(b.tenant, &b.name, holder, now, now + lease)
+                .await
+        };
+        if !renew().await? {
             out.outcome = "busy";
             return Ok(out);
         }
@@ -328,6 +347,11 @@ impl Engine {
                 .await?;
         }
         loop {
+            // Still ours? (A sweep that stalled past its lease leaves the rest to the taker.)
+            if !renew().await? {
+                out.outcome = "busy";
+                return Ok(out);
+            }
             let n = self
                 .store
                 .purge_bucket(b.tenant, &b.name, options.purge_batch.max(1))
@@ -600,6 +624,309 @@ impl Engine {
             .await?;
         }
         Ok(())
+    }
+
+    /// Records that a tenant's contract ends on `ends_on` (or withdraws the end): data kept
+    /// until the contract ends gets its expiry, the end of that day plus the rule's period.
+    /// Returns the buckets whose expiry changed.
+    pub async fn set_contract_end(
+        &self,
+        actor: &Actor,
+        tenant: TenantId,
+        ends_on: Option<Date>,
+    ) -> Result<Vec<(String, Option<Timestamp>)>, EngineError> {
+        self.tenant(tenant).await?;
+        let terms = self.store.retention_terms(tenant).await?;
+        let v = self.policy_version()?;
+        let mut expiries = Vec::new();
+        for b in self.store.buckets(Some(tenant), u32::MAX).await? {
+            if b.state != BucketState::Live || !b.name.ends_with("/open") {
+                continue;
+            }
+            let Some(rule) = v.retention.iter().find(|r| r.id.as_str() == b.rule) else {
+                continue;
+            };
+            if rule.basis != Some(custodian_policy::model::RetentionBasis::ContractEnd)
+                || (rule.customer_setting.is_some() && terms.periods.contains_key(&b.rule))
+            {
+                continue;
+            }
+            let Some(period) = self.rule_period(&b.rule) else {
+                continue;
+            };
+            let expiry = match ends_on {
+                Some(day) => Some(contract_expiry(&day.to_string(), &period).map_err(|e| {
+                    EngineError::Invalid {
+                        field: "ends_on",
+                        message: format!("the expiry cannot be computed from this day: {e}"),
+                    }
+                })?),
+                None => None,
+            };
+            expiries.push((b.name, expiry));
+        }
+        let now = self.clock.now();
+        let audit = event(
+            now,
+            actor,
+            "retention.contract-end",
+            tenant,
+            expiries.iter().map(|(b, _)| b.clone()).collect(),
+            serde_json::json!({ "ends_on": ends_on.map(|d| d.to_string()) }),
+        );
+        self.store
+            .change_terms(
+                tenant,
+                &custodian_store::TermsChange::ContractEnd(ends_on.map(|d| d.to_string())),
+                &expiries,
+                now,
+                &audit,
+            )
+            .await?;
+        Ok(expiries)
+    }
+
+    /// Sets the period a tenant agreed for `rule` (within the rule's customer bounds), or goes
+    /// back to the policy's (`None`). Records already kept under the rule are re-filed by the
+    /// day they were made, each day's bucket expiring with the new period.
+    pub async fn set_retention_period(
+        &self,
+        actor: &Actor,
+        tenant: TenantId,
+        rule_id: &str,
+        period: Option<&str>,
+    ) -> Result<usize, EngineError> {
+        self.tenant(tenant).await?;
+        let v = self.policy_version()?;
+        let rule = v
+            .retention
+            .iter()
+            .find(|r| r.id.as_str() == rule_id)
+            .ok_or_else(|| EngineError::Invalid {
+                field: "rule",
+                message: format!(
+                    "the policy has no retention rule `{rule_id}`; customers may set: {}",
+                    v.retention
+                        .iter()
+                        .filter(|r| r.customer_setting.is_some())
+                        .map(|r| r.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })?;
+        let Some(bounds) = &rule.customer_setting else {
+            return Err(EngineError::Invalid {
+                field: "rule",
+                message: format!("rule `{rule_id}` is not one a customer may change"),
+            });
+        };
+        let parsed = match period {
+            Some(text) => {
+                let p =
+                    custodian_policy::period::parse(text).map_err(|e| EngineError::Invalid {
+                        field: "period",
+                        message: format!(
+                            "`{text}` is not an ISO 8601 period ({e}); write e.g. P90D or P1Y"
+                        ),
+                    })?;
+                let reference: Date = jiff::civil::date(2000, 1, 1);
+                let at = |p: &Period| reference.checked_add(p.span()).ok();
+                let min = custodian_policy::period::parse(bounds.min.as_str()).ok();
+                let max = custodian_policy::period::parse(bounds.max.as_str()).ok();
+                let (Some(lo), Some(hi), Some(x)) =
+                    (min.as_ref().and_then(at), max.as_ref().and_then(at), at(&p))
+                else {
+                    return Err(EngineError::Invalid {
+                        field: "period",
+                        message: "the period is out of range".into(),
+                    });
+                };
+                if x < lo || x > hi {
+                    return Err(EngineError::Invalid {
+                        field: "period",
+                        message: format!(
+                            "rule `{rule_id}` allows a period from {} to {}; `{text}` is outside",
+                            bounds.min.as_str(),
+                            bounds.max.as_str()
+                        ),
+                    });
+                }
+                Some(p)
+            }
+            None => None,
+        };
+        let terms = self.store.retention_terms(tenant).await?;
+        let policy_period = self.rule_period(rule_id);
+        // The expiry of each of the rule's day buckets under the new terms.
+        let mut expiries = Vec::new();
+        for b in self.store.buckets(Some(tenant), u32::MAX).await? {
+            if b.state != BucketState::Live || b.rule != rule_id {
+                continue;
+            }
+            let expiry = match (&parsed, b.anchor_on.as_deref()) {
+                (Some(p), Some(anchor)) => Some(contract_expiry(anchor, p).map_err(|e| {
+                    EngineError::Unavailable(format!("an expiry cannot be computed: {e}"))
+                })?),
+                (Some(_), None) => continue, // the open bucket: its records are re-filed below
+                (None, _) => match (&terms.contract_ends_on, &policy_period) {
+                    (Some(day), Some(p)) => contract_expiry(day, p).ok(),
+                    _ => None,
+                },
+            };
+            expiries.push((b.name, expiry));
+        }
+        let now = self.clock.now();
+        let audit = event(
+            now,
+            actor,
+            "retention.setting",
+            tenant,
+            vec![rule_id.to_string()],
+            serde_json::json!({ "rule": rule_id, "period": period }),
+        );
+        self.store
+            .change_terms(
+                tenant,
+                &custodian_store::TermsChange::Period {
+                    rule: rule_id.to_string(),
+                    period: period.map(str::to_string),
+                },
+                &expiries,
+                now,
+                &audit,
+            )
+            .await?;
+        // Records kept "for the contract" now count from the day they were made.
+        let mut moved = 0;
+        if let Some(p) = parsed {
+            let open = format!("{rule_id}/open");
+            loop {
+                let records = self.store.bucket_records(tenant, &open, 1_000).await?;
+                if records.is_empty() {
+                    break;
+                }
+                moved += self
+                    .move_to(actor, tenant, records, |r| {
+                        let (day, expiry) = day_bucket(r.occurred_at, &p).map_err(|e| {
+                            EngineError::Unavailable(format!("an expiry cannot be computed: {e}"))
+                        })?;
+                        let name = format!("{}/{day}", r.rule);
+                        Ok((
+                            name.clone(),
+                            NewBucket {
+                                name,
+                                rule: r.rule.clone(),
+                                anchor_on: Some(day.to_string()),
+                                expires_at: Some(expiry),
+                            },
+                        ))
+                    })
+                    .await?;
+            }
+        }
+        Ok(moved)
+    }
+
+    /// Ends a subject's retention under every rule that `event` ends (consent withdrawn,
+    /// unsubscribed): their records are made unreadable at once, unless a legal hold keeps
+    /// them. Returns how many records it ended.
+    pub async fn end_retention(
+        &self,
+        actor: &Actor,
+        tenant: TenantId,
+        subject: SubjectId,
+        ending: custodian_policy::model::EndingEvent,
+    ) -> Result<usize, EngineError> {
+        let v = self.policy_version()?;
+        let rules: HashSet<&str> = v
+            .retention
+            .iter()
+            .filter(|r| r.ends_on.contains(&ending))
+            .map(|r| r.id.as_str())
+            .collect();
+        if rules.is_empty() {
+            return Ok(0);
+        }
+        if self.store.subject(tenant, subject).await?.is_none() {
+            return Err(EngineError::NotFound { kind: "subject" });
+        }
+        let mut records = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self
+                .store
+                .records(&custodian_store::records::RecordQuery {
+                    tenant,
+                    subject: Some(subject),
+                    product: None,
+                    after,
+                    limit: 1_000,
+                    include_superseded: false,
+                })
+                .await?;
+            let Some(last) = page.last().map(|r| r.id) else {
+                break;
+            };
+            after = Some(last);
+            records.extend(
+                page.into_iter()
+                    .filter(|r| rules.contains(r.retention_rule.as_str()))
+                    .filter(|r| !r.bucket.contains("/ended/"))
+                    .map(|r| custodian_store::RecordToMove {
+                        id: r.id,
+                        subject: r.subject,
+                        bucket: r.bucket,
+                        rule: r.retention_rule,
+                        occurred_at: r.occurred_at,
+                        expires_at: r.expires_at,
+                        wrapped_key: r.wrapped_key,
+                    }),
+            );
+        }
+        if records.is_empty() {
+            return Ok(0);
+        }
+        let now = self.clock.now();
+        let tag = Uuid::now_v7();
+        let count = self
+            .move_to(actor, tenant, records, |r| {
+                let name = format!("{}/ended/{tag}", r.rule);
+                Ok((
+                    name.clone(),
+                    NewBucket {
+                        name,
+                        rule: r.rule.clone(),
+                        anchor_on: None,
+                        expires_at: Some(now),
+                    },
+                ))
+            })
+            .await?;
+        for b in self.store.buckets(Some(tenant), u32::MAX).await? {
+            if b.name.ends_with(&format!("/ended/{tag}")) {
+                let holds: Vec<LegalHold> = self
+                    .store
+                    .holds(Some(tenant))
+                    .await?
+                    .into_iter()
+                    .filter(|h| h.active_at(now))
+                    .collect();
+                self.sweep_bucket(
+                    actor,
+                    &b,
+                    &holds,
+                    SweepOptions {
+                        now,
+                        dry_run: false,
+                        purge_batch: 10_000,
+                        lease: DEFAULT_LEASE,
+                    },
+                    Uuid::now_v7(),
+                )
+                .await?;
+            }
+        }
+        Ok(count)
     }
 
     /// Holds, of one tenant or all, newest first.

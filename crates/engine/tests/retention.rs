@@ -25,6 +25,7 @@ fn seeds_policy() -> custodian_policy::Policy {
 
 struct Setup {
     _db: TestDb,
+    master: Arc<MasterKey>,
     clock: Arc<FixedClock>,
     engine: Engine,
     tenant: TenantId,
@@ -43,9 +44,15 @@ async fn setup() -> Setup {
         .await
         .unwrap();
     let keys = custodian_store::open_keys(&db.location).await.unwrap();
-    let engine = Engine::new(store, keys, Arc::new(seeds_policy()), clock.clone(), master)
-        .await
-        .unwrap();
+    let engine = Engine::new(
+        store,
+        keys,
+        Arc::new(seeds_policy()),
+        clock.clone(),
+        master.clone(),
+    )
+    .await
+    .unwrap();
     let tenant = engine
         .create_tenant(&Actor::Cli, "Acme", Some("NL"))
         .await
@@ -61,6 +68,7 @@ async fn setup() -> Setup {
     let principal = engine.authenticate(&key.token).await.unwrap();
     Setup {
         _db: db,
+        master,
         clock,
         engine,
         tenant: tenant.id,
@@ -116,6 +124,7 @@ async fn sweep(
                 now,
                 dry_run,
                 purge_batch: 2,
+                lease: custodian_engine::retention::DEFAULT_LEASE,
             },
             &|_| {},
         )
@@ -147,18 +156,24 @@ async fn sms_records_expire_six_months_after_their_day_and_leave_only_anonymous_
     // R1: six months after the end of the day the records were made.
     assert_eq!(buckets[0].expires_at, Some(at("2025-07-16T00:00:00Z")));
 
-    // Not a moment early.
+    // Each record is read up to its own expiry, to the second, and not after, even before
+    // its day's bucket is swept.
+    s.clock.set(at("2025-07-15T10:29:59Z"));
+    assert!(readable(&s, ids[0].1).await);
+    s.clock.set(at("2025-07-15T10:30:00Z"));
+    assert!(!readable(&s, ids[0].1).await);
+    // The bucket's key is not destroyed a moment early.
     let early = sweep(&s, at("2025-07-15T23:59:59Z"), false).await;
     assert_eq!(early.expired(), 0);
-    for (_, r) in &ids {
-        assert!(readable(&s, *r).await);
-    }
+    assert_eq!(
+        s.engine.buckets(Some(s.tenant), 10).await.unwrap()[0].state,
+        BucketState::Live
+    );
 
     // A dry run reports and changes nothing.
     let dry = sweep(&s, at("2025-07-16T00:00:00Z"), true).await;
     assert_eq!(dry.expired(), 1);
     assert_eq!(dry.by_rule["sms-voice"].records, 3);
-    assert!(readable(&s, ids[0].1).await);
     assert_eq!(
         s.engine.buckets(Some(s.tenant), 10).await.unwrap()[0].state,
         BucketState::Live
@@ -269,6 +284,10 @@ async fn a_subject_hold_keeps_that_persons_records_while_the_rest_of_the_bucket_
         )
         .await
         .unwrap();
+    // Past its expiry, before any sweep: the hold keeps it readable, the other is not.
+    s.clock.set(at("2025-07-31T00:00:00Z"));
+    assert!(readable(&s, held_record).await);
+    assert!(!readable(&s, other_record).await);
     let report = sweep(&s, at("2025-08-01T00:00:00Z"), false).await;
     assert_eq!(report.expired(), 1);
     assert_eq!(report.buckets[0].held_back, 1);
@@ -279,13 +298,13 @@ async fn a_subject_hold_keeps_that_persons_records_while_the_rest_of_the_bucket_
     );
     assert!(!readable(&s, other_record).await);
 
-    // Lifted: the record goes back to a bucket of its own expiry, long past, and expires at the
-    // next sweep.
+    // Lifted: the record goes back to a bucket of its own expiry, long past: it is not read
+    // again, and the next sweep destroys its key.
     s.engine
         .lift_hold(&Actor::Cli, s.tenant, hold.id)
         .await
         .unwrap();
-    assert!(readable(&s, held_record).await);
+    assert!(!readable(&s, held_record).await);
     let report = sweep(&s, at("2025-08-01T00:00:01Z"), false).await;
     assert_eq!(report.expired(), 1, "{report:?}");
     assert!(!readable(&s, held_record).await);
@@ -478,4 +497,252 @@ proptest! {
         let last_own = last.to_zoned(jiff::tz::TimeZone::UTC).checked_add(period.span()).unwrap().timestamp();
         prop_assert!(bucket_expiry >= last_own);
     }
+}
+
+fn sample(product: &str, occurred_at: Timestamp) -> IngestRecord {
+    let mut v = custodian_testkit::samples::one_per_product()
+        .into_iter()
+        .find(|r| r["product"] == product)
+        .unwrap_or_else(|| panic!("no sample of {product}"));
+    v["occurred_at"] = json!(occurred_at);
+    serde_json::from_value(v).unwrap()
+}
+
+async fn ingest_products(s: &Setup, products: &[&str], at: Timestamp) -> Vec<RecordId> {
+    let records = products.iter().map(|p| sample(p, at)).collect();
+    s.engine
+        .ingest(&s.principal, records, None, b"")
+        .await
+        .unwrap()
+        .records
+        .iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+async fn expiry_of(s: &Setup, bucket: &str) -> Option<Timestamp> {
+    s.engine
+        .buckets(Some(s.tenant), 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|b| b.name == bucket)
+        .unwrap_or_else(|| panic!("no bucket {bucket}"))
+        .expires_at
+}
+
+/// R3, R4 and the customer account run until the contract ends, then for the rule's period.
+#[tokio::test]
+async fn a_contract_end_sets_the_expiry_of_what_was_kept_for_the_contract() {
+    let s = setup().await;
+    ingest_products(&s, &["conversations", "contacts", "customer-account"], t0()).await;
+    assert_eq!(expiry_of(&s, "omnichannel/open").await, None);
+    let changed = s
+        .engine
+        .set_contract_end(&Actor::Cli, s.tenant, Some(jiff::civil::date(2025, 3, 31)))
+        .await
+        .unwrap();
+    assert_eq!(changed.len(), 3, "{changed:?}");
+    assert_eq!(
+        expiry_of(&s, "omnichannel/open").await,
+        Some(at("2025-04-01T00:00:00Z"))
+    );
+    assert_eq!(
+        expiry_of(&s, "contacts-history/open").await,
+        Some(at("2025-04-01T00:00:00Z"))
+    );
+    // R7: the account's data ten years after the contract ends.
+    assert_eq!(
+        expiry_of(&s, "customer-account/open").await,
+        Some(at("2035-04-01T00:00:00Z"))
+    );
+    let report = sweep(&s, at("2025-04-01T00:00:00Z"), false).await;
+    let rules: Vec<&str> = report.by_rule.keys().map(String::as_str).collect();
+    assert_eq!(rules, ["contacts-history", "omnichannel"]);
+    // Withdrawing the end (a renewed contract) is possible for what is still kept.
+    s.engine
+        .set_contract_end(&Actor::Cli, s.tenant, None)
+        .await
+        .unwrap();
+    assert_eq!(expiry_of(&s, "customer-account/open").await, None);
+}
+
+/// R3: "or a different period as agreed upon with you as the customer", within the bounds.
+#[tokio::test]
+async fn a_customer_period_within_the_bounds_refiles_records_by_their_day() {
+    let s = setup().await;
+    let ids = ingest_products(&s, &["conversations"], t0()).await;
+    let err = s
+        .engine
+        .set_retention_period(&Actor::Cli, s.tenant, "omnichannel", Some("P3Y"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            custodian_engine::EngineError::Invalid {
+                field: "period",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = s
+        .engine
+        .set_retention_period(&Actor::Cli, s.tenant, "sms-voice", Some("P1M"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            custodian_engine::EngineError::Invalid { field: "rule", .. }
+        ),
+        "{err}"
+    );
+    let err = s
+        .engine
+        .set_retention_period(&Actor::Cli, s.tenant, "omnichannel", Some("90 days"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            custodian_engine::EngineError::Invalid {
+                field: "period",
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    let moved = s
+        .engine
+        .set_retention_period(&Actor::Cli, s.tenant, "omnichannel", Some("P30D"))
+        .await
+        .unwrap();
+    assert_eq!(moved, 1);
+    assert_eq!(
+        expiry_of(&s, "omnichannel/2025-01-15").await,
+        Some(at("2025-02-15T00:00:00Z"))
+    );
+    assert!(readable_as(&s, ids[0], "provide-services").await);
+    // New records follow the setting too.
+    s.clock.set(at("2025-01-20T09:00:00Z"));
+    ingest_products(&s, &["conversations"], at("2025-01-20T08:00:00Z")).await;
+    assert_eq!(
+        expiry_of(&s, "omnichannel/2025-01-20").await,
+        Some(at("2025-02-20T00:00:00Z"))
+    );
+    // A longer period later moves the expiry of the day buckets, without touching a record.
+    s.engine
+        .set_retention_period(&Actor::Cli, s.tenant, "omnichannel", Some("P60D"))
+        .await
+        .unwrap();
+    assert_eq!(
+        expiry_of(&s, "omnichannel/2025-01-15").await,
+        Some(at("2025-03-17T00:00:00Z"))
+    );
+    let report = sweep(&s, at("2025-03-17T00:00:00Z"), false).await;
+    assert_eq!(report.by_rule["omnichannel"].records, 1);
+    assert!(!readable_as(&s, ids[0], "provide-services").await);
+}
+
+/// R5: marketing data ends at once when consent is withdrawn, unless a hold keeps it.
+#[tokio::test]
+async fn withdrawing_consent_ends_marketing_retention_at_once() {
+    let s = setup().await;
+    let lead = s
+        .engine
+        .ingest(&s.principal, vec![sample("leads", t0())], None, b"")
+        .await
+        .unwrap()
+        .records[0]
+        .clone();
+    let other = ingest_products(&s, &["sms"], t0()).await;
+    assert!(readable_as(&s, lead.id, "promote-services").await);
+    let ended = s
+        .engine
+        .end_retention(
+            &Actor::Cli,
+            s.tenant,
+            lead.subject,
+            custodian_policy::model::EndingEvent::ConsentWithdrawn,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended, 1);
+    assert!(!readable_as(&s, lead.id, "promote-services").await);
+    // The same person's other data is not touched.
+    assert!(readable_as(&s, other[0], "transmission").await);
+    let actions = actions(&s).await;
+    assert!(actions.iter().any(|a| a == "keys.destroy"));
+}
+
+async fn readable_as(s: &Setup, record: RecordId, purpose: &str) -> bool {
+    match s.engine.record(&s.principal, record, purpose).await {
+        Ok(r) => r.data.is_some(),
+        // Purged.
+        Err(custodian_engine::EngineError::NotFound { .. }) => false,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Two replicas over one database sweep at the same time: every due bucket is expired exactly
+/// once, neither fails, and the audit chain holds.
+#[tokio::test]
+async fn two_replicas_sweeping_at_once_do_no_work_twice() {
+    let s = setup().await;
+    // Thirty days of traffic: thirty buckets.
+    for day in 0..30 {
+        let when = t0() + SignedDuration::from_hours(24 * day);
+        s.clock.set(when);
+        let phones: Vec<String> = (0..3).map(|i| format!("+316123{day:02}{i:03}")).collect();
+        let phones: Vec<&str> = phones.iter().map(String::as_str).collect();
+        ingest(&s, &phones, when).await;
+    }
+    // A second replica: its own connections and engine over the same database.
+    let store = custodian_store::open(&s._db.location, chain_key(&s.master))
+        .await
+        .unwrap();
+    let keys = custodian_store::open_keys(&s._db.location).await.unwrap();
+    let other = Engine::new(
+        store,
+        keys,
+        Arc::new(seeds_policy()),
+        s.clock.clone(),
+        s.master.clone(),
+    )
+    .await
+    .unwrap();
+    let now = at("2026-01-01T00:00:00Z");
+    s.clock.set(now);
+    let options = SweepOptions {
+        now,
+        dry_run: false,
+        purge_batch: 1,
+        lease: custodian_engine::retention::DEFAULT_LEASE,
+    };
+    let (a, b) = tokio::join!(
+        s.engine.sweep(&Actor::System, options, &|_| {}),
+        other.sweep(&Actor::System, options, &|_| {}),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.expired() + b.expired(), 30, "a: {a:?}\nb: {b:?}");
+    assert_eq!(
+        a.by_rule.get("sms-voice").map_or(0, |t| t.records)
+            + b.by_rule.get("sms-voice").map_or(0, |t| t.records),
+        90
+    );
+    let expirations = actions(&s)
+        .await
+        .iter()
+        .filter(|a| *a == "retention.expire")
+        .count();
+    assert_eq!(expirations, 30, "one expiry event per bucket");
+    let buckets = s.engine.buckets(Some(s.tenant), 100).await.unwrap();
+    assert!(buckets.iter().all(|b| b.state == BucketState::Purged));
+    assert_eq!(
+        s.engine.verify_audit().await.unwrap().verdict,
+        ChainVerdict::Intact
+    );
 }

@@ -41,6 +41,7 @@ pub use records::{
 };
 pub use retention::{
     AggregateRow, BucketRow, BucketState, Census, LegalHold, NewBucket, RecordMove, RecordToMove,
+    RetentionTerms, TermsChange,
 };
 
 /// Which database is behind a [`Store`].
@@ -341,11 +342,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// and not yet purged), soonest first, at most `limit`.
     async fn due_buckets(&self, now: Timestamp, limit: u32) -> Result<Vec<BucketRow>>;
 
-    /// Leases a bucket to this sweep until `lease_until`; `false` when another holds it.
+    /// Leases a bucket to sweep `holder` until `lease_until` (renewing its own lease);
+    /// `false` when another holder's lease has not run out.
     async fn claim_bucket(
         &self,
         tenant: TenantId,
         bucket: &str,
+        holder: uuid::Uuid,
         now: Timestamp,
         lease_until: Timestamp,
     ) -> Result<bool>;
@@ -406,6 +409,28 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         tenant: TenantId,
         bucket: &str,
         subjects: &[SubjectId],
+    ) -> Result<Vec<RecordToMove>>;
+
+    /// The terms that govern a tenant's retention.
+    async fn retention_terms(&self, tenant: TenantId) -> Result<RetentionTerms>;
+
+    /// Changes a tenant's terms and sets the expiry of the buckets they govern, with the
+    /// audit event, in one transaction.
+    async fn change_terms(
+        &self,
+        tenant: TenantId,
+        change: &TermsChange,
+        expiries: &[(String, Option<Timestamp>)],
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
+    /// Up to `limit` current records filed in `bucket`, whoever they are about.
+    async fn bucket_records(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        limit: u32,
     ) -> Result<Vec<RecordToMove>>;
 
     /// Files records in other buckets (registering those that are new), with the audit

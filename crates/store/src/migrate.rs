@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 7;
+pub const LATEST_VERSION: i64 = 8;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -45,6 +45,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 7,
         name: "retention",
         sql: include_str!("../migrations/sqlite/0007_retention.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "retention terms",
+        sql: include_str!("../migrations/sqlite/0008_retention_terms.sql"),
     },
 ];
 
@@ -83,6 +88,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 7,
         name: "retention",
         sql: include_str!("../migrations/postgres/0007_retention.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "retention terms",
+        sql: include_str!("../migrations/postgres/0008_retention_terms.sql"),
     },
 ];
 

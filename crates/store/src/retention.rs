@@ -181,3 +181,26 @@ pub(crate) fn merge(rows: Vec<AggregateRow>) -> Vec<AggregateRow> {
         })
         .collect()
 }
+
+/// What governs a tenant's retention besides the policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RetentionTerms {
+    /// The day its contract ends (ISO date), once known.
+    pub contract_ends_on: Option<String>,
+    /// Periods it agreed, per rule (ISO 8601 periods).
+    pub periods: std::collections::BTreeMap<String, String>,
+}
+
+/// A change of what governs a tenant's retention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TermsChange {
+    /// The contract ends on this day (`None`: the end is withdrawn).
+    ContractEnd(Option<String>),
+    /// The tenant's period for a rule (`None`: back to the policy's).
+    Period {
+        /// The rule.
+        rule: String,
+        /// The period.
+        period: Option<String>,
+    },
+}

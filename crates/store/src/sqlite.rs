@@ -1037,10 +1037,11 @@ impl Store for SqliteStore {
         &self,
         tenant: TenantId,
         bucket: &str,
+        holder: Uuid,
         now: Timestamp,
         lease_until: Timestamp,
     ) -> Result<bool> {
-        self.r_claim(tenant, bucket, now, lease_until).await
+        self.r_claim(tenant, bucket, holder, now, lease_until).await
     }
 
     async fn bucket_census(
@@ -1113,6 +1114,31 @@ impl Store for SqliteStore {
         subjects: &[SubjectId],
     ) -> Result<Vec<RecordToMove>> {
         self.r_to_move(tenant, bucket, subjects).await
+    }
+
+    async fn retention_terms(&self, tenant: TenantId) -> Result<crate::retention::RetentionTerms> {
+        self.r_terms(tenant).await
+    }
+
+    async fn change_terms(
+        &self,
+        tenant: TenantId,
+        change: &crate::retention::TermsChange,
+        expiries: &[(String, Option<Timestamp>)],
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.r_change_terms(tenant, change, expiries, at, audit)
+            .await
+    }
+
+    async fn bucket_records(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        limit: u32,
+    ) -> Result<Vec<RecordToMove>> {
+        self.r_bucket_records(tenant, bucket, limit).await
     }
 
     async fn move_records(

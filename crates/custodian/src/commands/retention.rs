@@ -57,6 +57,9 @@ pub async fn sweep(
                 now,
                 dry_run,
                 purge_batch: ctx.settings.retention.purge_batch,
+                lease: jiff::SignedDuration::from_secs(
+                    ctx.settings.retention.lease_seconds.max(1) as i64
+                ),
             },
             &progress,
         )

@@ -115,6 +115,8 @@ pub struct Background {
     pub sweep_every: Option<Duration>,
     /// Rows deleted per transaction by the sweep.
     pub purge_batch: u32,
+    /// How long a sweep holds a bucket between renewals.
+    pub lease: jiff::SignedDuration,
 }
 
 impl Background {
@@ -128,6 +130,7 @@ impl Background {
             sweep_every: (settings.retention.sweep_interval_seconds > 0)
                 .then(|| Duration::from_secs(settings.retention.sweep_interval_seconds)),
             purge_batch: settings.retention.purge_batch,
+            lease: jiff::SignedDuration::from_secs(settings.retention.lease_seconds.max(1) as i64),
         })
     }
 }
@@ -138,6 +141,7 @@ fn spawn_sweeper(
     engine: Engine,
     every: Duration,
     purge_batch: u32,
+    lease: jiff::SignedDuration,
     metrics: Arc<Metrics>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -150,6 +154,7 @@ fn spawn_sweeper(
                 now: engine.clock().now(),
                 dry_run: false,
                 purge_batch,
+                lease,
             };
             match engine.sweep(&Actor::System, options, &|_| {}).await {
                 Ok(report) => {
@@ -222,6 +227,7 @@ pub async fn serve(
             engine.clone(),
             every,
             background.purge_batch,
+            background.lease,
             metrics,
         ));
     }

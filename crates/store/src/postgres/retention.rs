@@ -9,6 +9,7 @@ use super::{PgStore, append, pg_err};
 use crate::audit::NewAuditEvent;
 use crate::retention::{
     AggregateRow, BucketRow, BucketState, LegalHold, NewBucket, RecordMove, RecordToMove,
+    RetentionTerms, TermsChange,
 };
 use crate::{Result, StoreError, from_micros, micros};
 
@@ -97,6 +98,7 @@ impl PgStore {
         &self,
         tenant: TenantId,
         name: &str,
+        holder: Uuid,
         now: Timestamp,
         until: Timestamp,
     ) -> Result<bool> {
@@ -104,10 +106,16 @@ impl PgStore {
             .client()
             .await?
             .execute(
-                "UPDATE buckets SET lease_until_us = $4
+                "UPDATE buckets SET lease_until_us = $4, lease_holder = $5
                  WHERE tenant_id = $1 AND bucket = $2 AND state != 'purged'
-                   AND (lease_until_us IS NULL OR lease_until_us <= $3)",
-                &[&tenant.as_uuid(), &name, &micros(now), &micros(until)],
+                   AND (lease_until_us IS NULL OR lease_until_us <= $3 OR lease_holder = $5)",
+                &[
+                    &tenant.as_uuid(),
+                    &name,
+                    &micros(now),
+                    &micros(until),
+                    &holder,
+                ],
             )
             .await
             .map_err(pg_err)?;
@@ -248,7 +256,7 @@ impl PgStore {
         let tx = client.transaction().await.map_err(pg_err)?;
         let n = tx
             .execute(
-                "UPDATE buckets SET state = 'purged', purged_at_us = $3, lease_until_us = NULL
+                "UPDATE buckets SET state = 'purged', purged_at_us = $3, lease_until_us = NULL, lease_holder = NULL
                  WHERE tenant_id = $1 AND bucket = $2 AND state = 'expired'",
                 &[&tenant.as_uuid(), &name, &micros(at)],
             )
@@ -424,5 +432,116 @@ impl PgStore {
         append(&tx, &self.chain_key, audit).await?;
         tx.commit().await.map_err(pg_err)?;
         Ok(())
+    }
+
+    pub(super) async fn r_terms(&self, tenant: TenantId) -> Result<RetentionTerms> {
+        let client = self.client().await?;
+        let contract_ends_on = client
+            .query_opt(
+                "SELECT ends_on FROM tenant_contracts WHERE tenant_id = $1",
+                &[&tenant.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?
+            .map(|r| r.get::<_, String>(0));
+        let periods = client
+            .query(
+                "SELECT rule, period FROM retention_settings WHERE tenant_id = $1",
+                &[&tenant.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?
+            .iter()
+            .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+            .collect();
+        Ok(RetentionTerms {
+            contract_ends_on,
+            periods,
+        })
+    }
+
+    pub(super) async fn r_change_terms(
+        &self,
+        tenant: TenantId,
+        change: &TermsChange,
+        expiries: &[(String, Option<Timestamp>)],
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let t = tenant.as_uuid();
+        let by = audit.actor.as_str();
+        match change {
+            TermsChange::ContractEnd(Some(day)) => {
+                tx.execute(
+                    "INSERT INTO tenant_contracts (tenant_id, ends_on, set_at_us, set_by) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (tenant_id) DO UPDATE SET ends_on = excluded.ends_on, set_at_us = excluded.set_at_us, set_by = excluded.set_by",
+                    &[&t, day, &micros(at), &by],
+                )
+                .await
+            }
+            TermsChange::ContractEnd(None) => {
+                tx.execute("DELETE FROM tenant_contracts WHERE tenant_id = $1", &[&t]).await
+            }
+            TermsChange::Period { rule, period: Some(p) } => {
+                tx.execute(
+                    "INSERT INTO retention_settings (tenant_id, rule, period, set_at_us, set_by) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (tenant_id, rule) DO UPDATE SET period = excluded.period, set_at_us = excluded.set_at_us, set_by = excluded.set_by",
+                    &[&t, rule, p, &micros(at), &by],
+                )
+                .await
+            }
+            TermsChange::Period { rule, period: None } => {
+                tx.execute(
+                    "DELETE FROM retention_settings WHERE tenant_id = $1 AND rule = $2",
+                    &[&t, rule],
+                )
+                .await
+            }
+        }
+        .map_err(pg_err)?;
+        for (name, expiry) in expiries {
+            tx.execute(
+                "UPDATE buckets SET expires_at_us = $3 WHERE tenant_id = $1 AND bucket = $2 AND state = 'live'",
+                &[&t, name, &expiry.map(micros)],
+            )
+            .await
+            .map_err(pg_err)?;
+        }
+        append(&tx, &self.chain_key, audit).await?;
+        tx.commit().await.map_err(pg_err)?;
+        Ok(())
+    }
+
+    pub(super) async fn r_bucket_records(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        limit: u32,
+    ) -> Result<Vec<RecordToMove>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT id, subject_id, bucket, retention_rule, occurred_at_us, expires_at_us, wrapped_key
+                 FROM records WHERE tenant_id = $1 AND bucket = $2 AND NOT superseded LIMIT $3",
+                &[&tenant.as_uuid(), &name, &i64::from(limit)],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter()
+            .map(|r| {
+                Ok(RecordToMove {
+                    id: RecordId::from_uuid(r.get(0)),
+                    subject: SubjectId::from_uuid(r.get(1)),
+                    bucket: r.get(2),
+                    rule: r.get(3),
+                    occurred_at: from_micros(r.get(4))?,
+                    expires_at: time(r.get(5))?,
+                    wrapped_key: r.get(6),
+                })
+            })
+            .collect()
     }
 }

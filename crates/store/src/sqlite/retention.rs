@@ -9,6 +9,7 @@ use super::{SqliteStore, append, db_err};
 use crate::audit::NewAuditEvent;
 use crate::retention::{
     AggregateRow, BucketRow, BucketState, LegalHold, NewBucket, RecordMove, RecordToMove,
+    RetentionTerms, TermsChange,
 };
 use crate::{Result, StoreError, from_micros, micros};
 
@@ -144,6 +145,7 @@ impl SqliteStore {
         &self,
         tenant: TenantId,
         name: &str,
+        holder: Uuid,
         now: Timestamp,
         until: Timestamp,
     ) -> Result<bool> {
@@ -151,10 +153,10 @@ impl SqliteStore {
         self.write(move |tx, _| {
             let n = tx
                 .execute(
-                    "UPDATE buckets SET lease_until_us = ?4
+                    "UPDATE buckets SET lease_until_us = ?4, lease_holder = ?5
                      WHERE tenant_id = ?1 AND bucket = ?2 AND state != 'purged'
-                       AND (lease_until_us IS NULL OR lease_until_us <= ?3)",
-                    params![tenant.as_uuid(), name, micros(now), micros(until)],
+                       AND (lease_until_us IS NULL OR lease_until_us <= ?3 OR lease_holder = ?5)",
+                    params![tenant.as_uuid(), name, micros(now), micros(until), holder],
                 )
                 .map_err(db_err)?;
             Ok(n == 1)
@@ -308,7 +310,7 @@ impl SqliteStore {
         self.write(move |tx, key| {
             let n = tx
                 .execute(
-                    "UPDATE buckets SET state = 'purged', purged_at_us = ?3, lease_until_us = NULL
+                    "UPDATE buckets SET state = 'purged', purged_at_us = ?3, lease_until_us = NULL, lease_holder = NULL
                      WHERE tenant_id = ?1 AND bucket = ?2 AND state = 'expired'",
                     params![tenant.as_uuid(), name, micros(at)],
                 )
@@ -485,6 +487,129 @@ impl SqliteStore {
             }
             append(tx, key, &audit)?;
             Ok(())
+        })
+        .await
+    }
+
+    pub(super) async fn r_terms(&self, tenant: TenantId) -> Result<RetentionTerms> {
+        self.read(move |c| {
+            let contract_ends_on = c
+                .query_row(
+                    "SELECT ends_on FROM tenant_contracts WHERE tenant_id = ?1",
+                    [tenant.as_uuid()],
+                    |r| r.get::<_, String>(0),
+                )
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })
+                .map_err(db_err)?;
+            let mut stmt = c
+                .prepare_cached("SELECT rule, period FROM retention_settings WHERE tenant_id = ?1")
+                .map_err(db_err)?;
+            let periods = stmt
+                .query_map([tenant.as_uuid()], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(db_err)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db_err)?;
+            Ok(RetentionTerms {
+                contract_ends_on,
+                periods,
+            })
+        })
+        .await
+    }
+
+    pub(super) async fn r_change_terms(
+        &self,
+        tenant: TenantId,
+        change: &TermsChange,
+        expiries: &[(String, Option<Timestamp>)],
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let (change, expiries, audit) = (change.clone(), expiries.to_vec(), audit.clone());
+        let by = audit.actor.clone();
+        self.write(move |tx, key| {
+            let t = tenant.as_uuid();
+            match &change {
+                TermsChange::ContractEnd(Some(day)) => tx.execute(
+                    "INSERT INTO tenant_contracts (tenant_id, ends_on, set_at_us, set_by) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (tenant_id) DO UPDATE SET ends_on = excluded.ends_on, set_at_us = excluded.set_at_us, set_by = excluded.set_by",
+                    params![t, day, micros(at), by],
+                ),
+                TermsChange::ContractEnd(None) => {
+                    tx.execute("DELETE FROM tenant_contracts WHERE tenant_id = ?1", [t])
+                }
+                TermsChange::Period { rule, period: Some(p) } => tx.execute(
+                    "INSERT INTO retention_settings (tenant_id, rule, period, set_at_us, set_by) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (tenant_id, rule) DO UPDATE SET period = excluded.period, set_at_us = excluded.set_at_us, set_by = excluded.set_by",
+                    params![t, rule, p, micros(at), by],
+                ),
+                TermsChange::Period { rule, period: None } => tx.execute(
+                    "DELETE FROM retention_settings WHERE tenant_id = ?1 AND rule = ?2",
+                    params![t, rule],
+                ),
+            }
+            .map_err(db_err)?;
+            let mut stmt = tx
+                .prepare_cached(
+                    "UPDATE buckets SET expires_at_us = ?3 WHERE tenant_id = ?1 AND bucket = ?2 AND state = 'live'",
+                )
+                .map_err(db_err)?;
+            for (name, expiry) in &expiries {
+                stmt.execute(params![t, name, expiry.map(micros)]).map_err(db_err)?;
+            }
+            append(tx, key, &audit)?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub(super) async fn r_bucket_records(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        limit: u32,
+    ) -> Result<Vec<RecordToMove>> {
+        let name = name.to_string();
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT id, subject_id, bucket, retention_rule, occurred_at_us, expires_at_us, wrapped_key
+                     FROM records INDEXED BY records_bucket
+                     WHERE bucket = ?2 AND tenant_id = ?1 AND superseded = 0 LIMIT ?3",
+                )
+                .map_err(db_err)?;
+            let rows = stmt
+                .query_map(params![tenant.as_uuid(), name, limit], |r| {
+                    Ok((
+                        r.get::<_, Uuid>(0)?,
+                        r.get::<_, Uuid>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, Option<i64>>(5)?,
+                        r.get::<_, Vec<u8>>(6)?,
+                    ))
+                })
+                .map_err(db_err)?;
+            rows.map(|row| {
+                let r = row.map_err(db_err)?;
+                Ok(RecordToMove {
+                    id: RecordId::from_uuid(r.0),
+                    subject: SubjectId::from_uuid(r.1),
+                    bucket: r.2,
+                    rule: r.3,
+                    occurred_at: from_micros(r.4)?,
+                    expires_at: time(r.5)?,
+                    wrapped_key: r.6,
+                })
+            })
+            .collect()
         })
         .await
     }

@@ -1,0 +1,21 @@
+-- The facts that govern retention per tenant: the day its contract ends (rules that run until
+-- the contract ends then count from it) and the periods it agreed within a rule's bounds.
+CREATE TABLE tenant_contracts (
+    tenant_id uuid PRIMARY KEY REFERENCES tenants (id),
+    ends_on   text NOT NULL,
+    set_at_us bigint NOT NULL,
+    set_by    text NOT NULL
+);
+
+CREATE TABLE retention_settings (
+    tenant_id uuid NOT NULL REFERENCES tenants (id),
+    rule      text NOT NULL,
+    period    text NOT NULL,
+    set_at_us bigint NOT NULL,
+    set_by    text NOT NULL,
+    PRIMARY KEY (tenant_id, rule)
+);
+
+-- Who holds a bucket's sweep lease: the holder may renew it (between purge batches); another
+-- sweep takes the bucket over only once the lease has run out.
+ALTER TABLE buckets ADD COLUMN lease_holder uuid;
