@@ -323,6 +323,38 @@ pub enum KeysCommand {
 /// `custodian retention …`
 #[derive(Debug, Subcommand)]
 pub enum RetentionCommand {
+    /// Record the day a tenant's contract ends (or `--clear` it): what is kept for the contract
+    /// then expires at the end of that day plus its rule's period.
+    ContractEnd {
+        /// The tenant (an id from `custodian tenant list`).
+        #[arg(long)]
+        tenant: String,
+        /// The last day of the contract (YYYY-MM-DD).
+        #[arg(long, conflicts_with = "clear", required_unless_present = "clear")]
+        on: Option<String>,
+        /// The contract goes on after all: withdraw the end.
+        #[arg(long)]
+        clear: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Set the period a tenant agreed for a rule that allows it (or `--clear` it).
+    SetPeriod {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The retention rule (e.g. `omnichannel`).
+        #[arg(long)]
+        rule: String,
+        /// The period, ISO 8601 (e.g. `P90D`, `P1Y`).
+        #[arg(long, conflicts_with = "clear", required_unless_present = "clear")]
+        period: Option<String>,
+        /// Back to the policy's period.
+        #[arg(long)]
+        clear: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Upcoming expiries, active holds and past expiries, per bucket.
     Report {
         /// Only this tenant (an id from `custodian tenant list`).
@@ -456,6 +488,25 @@ pub enum BenchCommand {
         /// `--subjects`), loading nothing.
         #[arg(long)]
         tenant: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Expiry of one retention bucket among many: time until its records are unreadable,
+    /// purge throughput, and the naive `DELETE … WHERE expires_at < now` on a bucket of the same
+    /// size in the same run.
+    Retention {
+        /// How many records in all.
+        #[arg(long, default_value_t = 1_000_000)]
+        records: usize,
+        /// Over how many day buckets (at least 2: one expires our way, one the naive way).
+        #[arg(long, default_value_t = 25)]
+        buckets: usize,
+        /// Rows written per transaction while loading.
+        #[arg(long, default_value_t = 5_000)]
+        batch: usize,
+        /// Rows deleted per transaction by the purge.
+        #[arg(long, default_value_t = 10_000)]
+        purge_batch: u32,
         #[command(flatten)]
         data: DataArgs,
     },

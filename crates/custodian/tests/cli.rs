@@ -862,6 +862,70 @@ async fn sweep_report_and_holds_are_run_from_the_command_line() {
     assert_eq!(body["past"][0]["state"], "purged");
     assert_eq!(body["past"][0]["records"], 1);
 
+    // The governing facts: a contract end and a customer's period within the rule's bounds.
+    let ended = run_with(
+        &db,
+        &[
+            "retention",
+            "contract-end",
+            "--tenant",
+            &tenant,
+            "--on",
+            "2026-01-31",
+        ],
+    );
+    assert!(ended.status.success(), "{}", text(&ended.stderr));
+    let bad = run_with(
+        &db,
+        &[
+            "retention",
+            "contract-end",
+            "--tenant",
+            &tenant,
+            "--on",
+            "2026-13-01",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("--on `2026-13-01` is not a day"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let bad = run_with(
+        &db,
+        &[
+            "retention",
+            "set-period",
+            "--tenant",
+            &tenant,
+            "--rule",
+            "omnichannel",
+            "--period",
+            "P3Y",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("from P0D to P2Y"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let set = run_with(
+        &db,
+        &[
+            "retention",
+            "set-period",
+            "--tenant",
+            &tenant,
+            "--rule",
+            "omnichannel",
+            "--period",
+            "P90D",
+        ],
+    );
+    assert!(set.status.success(), "{}", text(&set.stderr));
+
     // Bad input names the flag and the fix.
     let bad = run_with(&db, &["sweep", "--now", "yesterday"]);
     assert_eq!(bad.status.code(), Some(1));

@@ -73,7 +73,7 @@ pub fn held_bucket(rule: &str) -> String {
 }
 
 /// How one bucket fared in a sweep.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BucketOutcome {
     /// The tenant.
     pub tenant: TenantId,
@@ -89,6 +89,10 @@ pub struct BucketOutcome {
     pub purged: u64,
     /// Records moved out to the held bucket first.
     pub held_back: usize,
+    /// Milliseconds from taking the bucket to its key being destroyed (when this sweep did it).
+    pub unreadable_ms: Option<f64>,
+    /// Milliseconds spent deleting its rows.
+    pub purge_ms: Option<f64>,
     /// `expired`, `would-expire` (dry run), `held` (tenant-wide hold) or `busy` (another sweep
     /// holds it).
     pub outcome: &'static str,
@@ -106,7 +110,7 @@ pub struct RuleTotals {
 }
 
 /// What a sweep did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct SweepReport {
     /// The time it swept up to.
     pub now: Timestamp,
@@ -269,8 +273,11 @@ impl Engine {
             records: b.records.unwrap_or(0),
             purged: 0,
             held_back: 0,
+            unreadable_ms: None,
+            purge_ms: None,
             outcome: "expired",
         };
+        let took = std::time::Instant::now();
         if b.state == BucketState::Live && holds.iter().any(|h| h.subject.is_none()) {
             out.outcome = "held";
             return Ok(out);
@@ -312,8 +319,6 @@ impl Engine {
                     .hold_back(actor, b.tenant, &b.name, &b.rule, &held_subjects)
                     .await?;
             }
-            let census = self.store.bucket_census(b.tenant, &b.name).await?;
-            let records = census.records;
             let audit = event(
                 self.clock.now(),
                 actor,
@@ -323,17 +328,14 @@ impl Engine {
                 serde_json::json!({
                     "rule": b.rule,
                     "bucket": b.name,
-                    "records": records,
                     "expires_at": b.expires_at.map(|t| t.to_string()),
                     "swept_at": now.to_string(),
                 }),
             );
-            self.store
-                .begin_expiry(b.tenant, &b.name, &census.rows, &audit)
-                .await?;
-            out.records = records;
+            self.store.begin_expiry(b.tenant, &b.name, &audit).await?;
             state = BucketState::Expiring;
         }
+        // The key first: from here nothing of the bucket opens anywhere, backups included.
         if state == BucketState::Expiring {
             self.destroy_bucket_keys(
                 actor,
@@ -345,7 +347,28 @@ impl Engine {
             self.store
                 .finish_expiry(b.tenant, &b.name, self.clock.now())
                 .await?;
+            out.unreadable_ms = Some(took.elapsed().as_secs_f64() * 1e3);
         }
+        // Then the anonymous counts, from the clear metadata that is still there, once.
+        if b.records.is_none() {
+            let census = self.store.bucket_census(b.tenant, &b.name).await?;
+            let audit = event(
+                self.clock.now(),
+                actor,
+                "retention.aggregate",
+                b.tenant,
+                vec![b.name.clone()],
+                serde_json::json!({ "rule": b.rule, "bucket": b.name, "records": census.records }),
+            );
+            if self
+                .store
+                .count_expired(b.tenant, &b.name, &census, &audit)
+                .await?
+            {
+                out.records = census.records;
+            }
+        }
+        let purging = std::time::Instant::now();
         loop {
             // Still ours? (A sweep that stalled past its lease leaves the rest to the taker.)
             if !renew().await? {
@@ -361,6 +384,7 @@ impl Engine {
                 break;
             }
         }
+        out.purge_ms = Some(purging.elapsed().as_secs_f64() * 1e3);
         let audit = event(
             self.clock.now(),
             actor,

@@ -356,13 +356,22 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Counts a bucket's current records per product, country, category and day.
     async fn bucket_census(&self, tenant: TenantId, bucket: &str) -> Result<Census>;
 
-    /// Moves a live bucket to `expiring`, adding its census to the aggregates, with the audit
-    /// event, in one transaction; `false` (nothing written) when it was not live.
+    /// Moves a live bucket to `expiring`, with the audit event; `false` (nothing written) when
+    /// it was not live.
     async fn begin_expiry(
         &self,
         tenant: TenantId,
         bucket: &str,
-        census: &[AggregateRow],
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
+
+    /// Adds an expired bucket's census to the aggregates and records its count, with the audit
+    /// event, once: `false` (nothing written) when it was counted before or is not expired.
+    async fn count_expired(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        census: &crate::retention::Census,
         audit: &NewAuditEvent,
     ) -> Result<bool>;
 
@@ -424,6 +433,10 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         at: Timestamp,
         audit: &NewAuditEvent,
     ) -> Result<()>;
+
+    /// The naive alternative the retention benchmark measures against, never used by
+    /// Custodian itself: one `DELETE` of every row whose expiry is before `before`.
+    async fn delete_expired_naively(&self, before: Timestamp) -> Result<u64>;
 
     /// Up to `limit` current records filed in `bucket`, whoever they are about.
     async fn bucket_records(

@@ -832,10 +832,19 @@ impl Store for PgStore {
         &self,
         tenant: TenantId,
         bucket: &str,
-        census: &[AggregateRow],
         audit: &NewAuditEvent,
     ) -> Result<bool> {
-        self.r_begin(tenant, bucket, census, audit).await
+        self.r_begin(tenant, bucket, audit).await
+    }
+
+    async fn count_expired(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        census: &crate::retention::Census,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        self.r_count(tenant, bucket, census, audit).await
     }
 
     async fn finish_expiry(&self, tenant: TenantId, bucket: &str, at: Timestamp) -> Result<()> {
@@ -906,6 +915,17 @@ impl Store for PgStore {
     ) -> Result<()> {
         self.r_change_terms(tenant, change, expiries, at, audit)
             .await
+    }
+
+    async fn delete_expired_naively(&self, before: Timestamp) -> Result<u64> {
+        self.client()
+            .await?
+            .execute(
+                "DELETE FROM records WHERE expires_at_us < $1",
+                &[&micros(before)],
+            )
+            .await
+            .map_err(pg_err)
     }
 
     async fn bucket_records(

@@ -1056,10 +1056,19 @@ impl Store for SqliteStore {
         &self,
         tenant: TenantId,
         bucket: &str,
-        census: &[AggregateRow],
         audit: &NewAuditEvent,
     ) -> Result<bool> {
-        self.r_begin(tenant, bucket, census, audit).await
+        self.r_begin(tenant, bucket, audit).await
+    }
+
+    async fn count_expired(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        census: &crate::retention::Census,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        self.r_count(tenant, bucket, census, audit).await
     }
 
     async fn finish_expiry(&self, tenant: TenantId, bucket: &str, at: Timestamp) -> Result<()> {
@@ -1130,6 +1139,18 @@ impl Store for SqliteStore {
     ) -> Result<()> {
         self.r_change_terms(tenant, change, expiries, at, audit)
             .await
+    }
+
+    async fn delete_expired_naively(&self, before: Timestamp) -> Result<u64> {
+        self.write(move |tx, _| {
+            tx.execute(
+                "DELETE FROM records WHERE expires_at_us < ?1",
+                [micros(before)],
+            )
+            .map(|n| n as u64)
+            .map_err(db_err)
+        })
+        .await
     }
 
     async fn bucket_records(

@@ -75,6 +75,17 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 pub async fn run(config: Option<&Path>, command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
+        BenchCommand::Retention {
+            records,
+            buckets,
+            batch,
+            purge_batch,
+            data,
+        } => {
+            let ctx = context::open(config, &data).await?;
+            return super::bench_retention::run(&ctx.engine, records, buckets, batch, purge_batch)
+                .await;
+        }
         BenchCommand::Ingest {
             records,
             batch,

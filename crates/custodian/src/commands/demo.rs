@@ -108,6 +108,19 @@ async fn seed(engine: &Engine) -> anyhow::Result<Vec<(String, String)>> {
         if fresh && name == TENANTS[0].0 {
             object_to_a_new_subprocessor(engine, tenant.id).await?;
         }
+        // A customer under a legal hold: its data does not expire while the case runs.
+        if fresh && name == TENANTS[2].0 {
+            engine
+                .place_hold(
+                    &Actor::System,
+                    tenant.id,
+                    None,
+                    Some("DR-2026-07".into()),
+                    "Disclosure request of a court: keep the customer's traffic data until it is answered",
+                    None,
+                )
+                .await?;
+        }
         keys.push((tenant.name, created.token));
     }
     Ok(keys)
@@ -254,6 +267,11 @@ async fn print_guide(
         "    {base}/documents/cookie-notice?lang=id   (also disclosure-requests, security, addresses)"
     );
     println!();
+    let data_option = match (&args.data.database_url, &args.data.data_dir) {
+        (Some(_), _) => "--database-url …".to_string(),
+        (None, Some(dir)) => format!("--data-dir {}", dir.display()),
+        (None, None) => "--data-dir data/demo".to_string(),
+    };
     let publications = engine.publications().await?;
     let stats = engine.notice_stats().await?;
     println!("  Publications and change notices:");
@@ -276,6 +294,30 @@ async fn print_guide(
         (None, None) => {}
     }
     println!("    subscribe at {base}/subprocessors?lang=en#subscribe (confirmation e-mail first)");
+    println!();
+    let buckets = engine.buckets(None, u32::MAX).await?;
+    let next = buckets
+        .iter()
+        .filter(|b| b.state == custodian_store::BucketState::Live)
+        .filter_map(|b| b.expires_at.map(|t| (t, b.name.clone())))
+        .min();
+    let holds = engine
+        .holds(None)
+        .await?
+        .into_iter()
+        .filter(|h| h.lifted_at.is_none())
+        .count();
+    println!("  Retention:");
+    println!(
+        "    {} buckets; next expiry {}; {holds} legal hold(s) active",
+        buckets.len(),
+        next.map(|(t, b)| format!("{b} at {t}"))
+            .unwrap_or_else(|| "none".into())
+    );
+    println!("    custodian retention report {data_option}");
+    println!(
+        "    custodian sweep --dry-run --now 2030-01-01T00:00:00Z {data_option}   (what would expire by then)"
+    );
     println!();
     println!("  API (OpenAPI at {base}/openapi.json):");
     println!("    curl {base}/v1/policy");
@@ -302,11 +344,6 @@ async fn print_guide(
         );
     }
     println!();
-    let data_option = match (&args.data.database_url, &args.data.data_dir) {
-        (Some(_), _) => "--database-url …".to_string(),
-        (None, Some(dir)) => format!("--data-dir {}", dir.display()),
-        (None, None) => "--data-dir data/demo".to_string(),
-    };
     println!(
         "  Also try: custodian policy check · custodian policy diff 2020 2023 · custodian audit verify {data_option}"
     );

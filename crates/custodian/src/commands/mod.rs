@@ -3,6 +3,7 @@
 mod admin;
 mod backup;
 mod bench;
+mod bench_retention;
 mod context;
 mod demo;
 mod keys;

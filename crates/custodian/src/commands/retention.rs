@@ -120,12 +120,61 @@ pub async fn sweep(
 }
 
 pub async fn report(config: Option<&Path>, command: RetentionCommand) -> anyhow::Result<ExitCode> {
-    let RetentionCommand::Report {
-        tenant,
-        limit,
-        format,
-        data,
-    } = command;
+    let (tenant, limit, format, data) = match command {
+        RetentionCommand::Report {
+            tenant,
+            limit,
+            format,
+            data,
+        } => (tenant, limit, format, data),
+        RetentionCommand::ContractEnd {
+            tenant,
+            on,
+            clear: _,
+            data,
+        } => {
+            let tenant = tenant_id(&tenant)?;
+            let on = on
+                .map(|d| {
+                    d.parse::<jiff::civil::Date>()
+                        .with_context(|| format!("--on `{d}` is not a day; write it as YYYY-MM-DD"))
+                })
+                .transpose()?;
+            let ctx = context::open(config, &data).await?;
+            let changed = ctx.engine.set_contract_end(&Actor::Cli, tenant, on).await?;
+            for (bucket, expiry) in &changed {
+                let when = expiry.map_or_else(
+                    || "kept until the contract ends".to_string(),
+                    |t| format!("expires {t}"),
+                );
+                println!("{bucket}: {when}");
+            }
+            eprintln!("{} bucket(s) re-timed", changed.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        RetentionCommand::SetPeriod {
+            tenant,
+            rule,
+            period,
+            clear: _,
+            data,
+        } => {
+            let tenant = tenant_id(&tenant)?;
+            let ctx = context::open(config, &data).await?;
+            let moved = ctx
+                .engine
+                .set_retention_period(&Actor::Cli, tenant, &rule, period.as_deref())
+                .await?;
+            eprintln!(
+                "rule {rule}: {}; {moved} record(s) re-filed by the day they were made",
+                period.as_deref().map_or_else(
+                    || "back to the policy's period".to_string(),
+                    |p| format!("period {p}")
+                )
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     check_format(&format)?;
     let tenant = tenant.as_deref().map(tenant_id).transpose()?;
     let ctx = context::open(config, &data).await?;

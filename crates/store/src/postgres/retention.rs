@@ -165,30 +165,45 @@ impl PgStore {
         &self,
         tenant: TenantId,
         name: &str,
-        census: &[AggregateRow],
         audit: &NewAuditEvent,
     ) -> Result<bool> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg_err)?;
-        let records: i64 = tx
-            .query_one(
-                "SELECT COUNT(*) FROM records WHERE tenant_id = $1 AND bucket = $2 AND NOT superseded",
-                &[&tenant.as_uuid(), &name],
-            )
-            .await
-            .map_err(pg_err)?
-            .get(0);
         let n = tx
             .execute(
-                "UPDATE buckets SET state = 'expiring', records = $3 WHERE tenant_id = $1 AND bucket = $2 AND state = 'live'",
-                &[&tenant.as_uuid(), &name, &records],
+                "UPDATE buckets SET state = 'expiring' WHERE tenant_id = $1 AND bucket = $2 AND state = 'live'",
+                &[&tenant.as_uuid(), &name],
             )
             .await
             .map_err(pg_err)?;
         if n == 0 {
             return Ok(false);
         }
-        for a in census {
+        append(&tx, &self.chain_key, audit).await?;
+        tx.commit().await.map_err(pg_err)?;
+        Ok(true)
+    }
+
+    pub(super) async fn r_count(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        census: &crate::retention::Census,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let n = tx
+            .execute(
+                "UPDATE buckets SET records = $3 WHERE tenant_id = $1 AND bucket = $2 AND state = 'expired' AND records IS NULL",
+                &[&tenant.as_uuid(), &name, &census.records],
+            )
+            .await
+            .map_err(pg_err)?;
+        if n == 0 {
+            return Ok(false);
+        }
+        for a in &census.rows {
             tx.execute(
                 "INSERT INTO aggregates (tenant_id, product, country, category, day, count) VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (tenant_id, product, country, category, day) DO UPDATE SET count = aggregates.count + excluded.count",
@@ -221,17 +236,17 @@ impl PgStore {
 
     pub(super) async fn r_purge(&self, tenant: TenantId, name: &str, limit: u32) -> Result<u64> {
         let client = self.client().await?;
-        let state: String = client
+        let row = client
             .query_one(
-                "SELECT state FROM buckets WHERE tenant_id = $1 AND bucket = $2",
+                "SELECT state, records FROM buckets WHERE tenant_id = $1 AND bucket = $2",
                 &[&tenant.as_uuid(), &name],
             )
             .await
-            .map_err(pg_err)?
-            .get(0);
-        if state != "expired" {
+            .map_err(pg_err)?;
+        let (state, counted): (String, Option<i64>) = (row.get(0), row.get(1));
+        if state != "expired" || counted.is_none() {
             return Err(StoreError::Conflict(format!(
-                "bucket {name} is {state}: only an expired bucket (key destroyed) is purged"
+                "bucket {name} is {state}: only an expired bucket (key destroyed), once counted, is purged"
             )));
         }
         let n = client

@@ -217,22 +217,38 @@ impl SqliteStore {
         &self,
         tenant: TenantId,
         name: &str,
-        census: &[AggregateRow],
         audit: &NewAuditEvent,
     ) -> Result<bool> {
-        let (name, census, audit) = (name.to_string(), census.to_vec(), audit.clone());
+        let (name, audit) = (name.to_string(), audit.clone());
         self.write(move |tx, key| {
-            let records: i64 = tx
-                .query_row(
-                    "SELECT COUNT(*) FROM records WHERE tenant_id = ?1 AND bucket = ?2 AND superseded = 0",
-                    params![tenant.as_uuid(), name],
-                    |r| r.get(0),
-                )
-                .map_err(db_err)?;
             let n = tx
                 .execute(
-                    "UPDATE buckets SET state = 'expiring', records = ?3 WHERE tenant_id = ?1 AND bucket = ?2 AND state = 'live'",
-                    params![tenant.as_uuid(), name, records],
+                    "UPDATE buckets SET state = 'expiring' WHERE tenant_id = ?1 AND bucket = ?2 AND state = 'live'",
+                    params![tenant.as_uuid(), name],
+                )
+                .map_err(db_err)?;
+            if n == 0 {
+                return Ok(false);
+            }
+            append(tx, key, &audit)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    pub(super) async fn r_count(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        census: &crate::retention::Census,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        let (name, census, audit) = (name.to_string(), census.clone(), audit.clone());
+        self.write(move |tx, key| {
+            let n = tx
+                .execute(
+                    "UPDATE buckets SET records = ?3 WHERE tenant_id = ?1 AND bucket = ?2 AND state = 'expired' AND records IS NULL",
+                    params![tenant.as_uuid(), name, census.records],
                 )
                 .map_err(db_err)?;
             if n == 0 {
@@ -244,7 +260,7 @@ impl SqliteStore {
                      ON CONFLICT (tenant_id, product, country, category, day) DO UPDATE SET count = count + excluded.count",
                 )
                 .map_err(db_err)?;
-            for a in &census {
+            for a in &census.rows {
                 stmt.execute(params![tenant.as_uuid(), a.product, a.country, a.category, a.day, a.count])
                     .map_err(db_err)?;
             }
@@ -275,16 +291,16 @@ impl SqliteStore {
     pub(super) async fn r_purge(&self, tenant: TenantId, name: &str, limit: u32) -> Result<u64> {
         let name = name.to_string();
         self.write(move |tx, _| {
-            let state: String = tx
+            let (state, counted): (String, Option<i64>) = tx
                 .query_row(
-                    "SELECT state FROM buckets WHERE tenant_id = ?1 AND bucket = ?2",
+                    "SELECT state, records FROM buckets WHERE tenant_id = ?1 AND bucket = ?2",
                     params![tenant.as_uuid(), name],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .map_err(db_err)?;
-            if state != "expired" {
+            if state != "expired" || counted.is_none() {
                 return Err(StoreError::Conflict(format!(
-                    "bucket {name} is {state}: only an expired bucket (key destroyed) is purged"
+                    "bucket {name} is {state}: only an expired bucket (key destroyed), once counted, is purged"
                 )));
             }
             let n = tx
