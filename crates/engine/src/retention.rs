@@ -64,6 +64,14 @@ pub fn contract_expiry(ends_on: &str, period: &Period) -> Result<Timestamp, jiff
         .timestamp())
 }
 
+/// A record's own expiry: when it happened plus the period, in calendar terms (UTC).
+pub fn own_expiry(occurred_at: Timestamp, period: &Period) -> Result<Timestamp, jiff::Error> {
+    Ok(occurred_at
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .checked_add(period.span())?
+        .timestamp())
+}
+
 /// The last segment of a rule's bucket for records under a legal hold.
 pub const HELD: &str = "held";
 
@@ -414,7 +422,7 @@ impl Engine {
             return Ok(0);
         }
         let target = held_bucket(rule);
-        self.move_to(actor, tenant, records, |_| {
+        self.move_to(actor, tenant, records, |r| {
             Ok((
                 target.clone(),
                 NewBucket {
@@ -423,6 +431,7 @@ impl Engine {
                     anchor_on: None,
                     expires_at: None,
                 },
+                r.expires_at,
             ))
         })
         .await
@@ -435,13 +444,17 @@ impl Engine {
         actor: &Actor,
         tenant: TenantId,
         records: Vec<custodian_store::RecordToMove>,
-        place: impl Fn(&custodian_store::RecordToMove) -> Result<(String, NewBucket), EngineError>,
+        place: impl Fn(
+            &custodian_store::RecordToMove,
+        ) -> Result<(String, NewBucket, Option<Timestamp>), EngineError>,
     ) -> Result<usize, EngineError> {
         let mut targets = Vec::with_capacity(records.len());
+        let mut expiries = Vec::with_capacity(records.len());
         let mut new_buckets: Vec<NewBucket> = Vec::new();
         let mut names = std::collections::BTreeSet::new();
         for r in &records {
-            let (name, bucket) = place(r)?;
+            let (name, bucket, expiry) = place(r)?;
+            expiries.push(expiry);
             names.insert(r.bucket.clone());
             names.insert(name.clone());
             if !new_buckets.iter().any(|b| b.name == bucket.name) {
@@ -451,7 +464,7 @@ impl Engine {
         }
         let keys = self.bucket_keys(tenant, names, self.clock.now()).await?;
         let mut moves = Vec::with_capacity(records.len());
-        for (r, target) in records.iter().zip(&targets) {
+        for ((r, target), expires_at) in records.iter().zip(&targets).zip(expiries) {
             let (Some(from), Some(to)) = (keys.get(&r.bucket), keys.get(target)) else {
                 return Err(EngineError::Unavailable(
                     "a bucket key needed to move a record is missing".into(),
@@ -469,6 +482,7 @@ impl Engine {
                 id: r.id,
                 bucket: target.clone(),
                 wrapped_key: wrapped,
+                expires_at,
             });
         }
         let audit = event(
@@ -643,6 +657,7 @@ impl Engine {
                         anchor_on: Some(day.to_string()),
                         expires_at: Some(expiry),
                     },
+                    own_expiry(r.occurred_at, &period).ok(),
                 ))
             })
             .await?;
@@ -843,6 +858,7 @@ impl Engine {
                                 anchor_on: Some(day.to_string()),
                                 expires_at: Some(expiry),
                             },
+                            own_expiry(r.occurred_at, &p).ok(),
                         ))
                     })
                     .await?;
@@ -923,6 +939,7 @@ impl Engine {
                         anchor_on: None,
                         expires_at: Some(now),
                     },
+                    Some(now),
                 ))
             })
             .await?;

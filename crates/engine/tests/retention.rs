@@ -628,7 +628,7 @@ async fn a_customer_period_within_the_bounds_refiles_records_by_their_day() {
     assert!(readable_as(&s, ids[0], "provide-services").await);
     // New records follow the setting too.
     s.clock.set(at("2025-01-20T09:00:00Z"));
-    ingest_products(&s, &["conversations"], at("2025-01-20T08:00:00Z")).await;
+    let later = ingest_products(&s, &["conversations"], at("2025-01-20T08:00:00Z")).await;
     assert_eq!(
         expiry_of(&s, "omnichannel/2025-01-20").await,
         Some(at("2025-02-20T00:00:00Z"))
@@ -642,6 +642,10 @@ async fn a_customer_period_within_the_bounds_refiles_records_by_their_day() {
         expiry_of(&s, "omnichannel/2025-01-15").await,
         Some(at("2025-03-17T00:00:00Z"))
     );
+    // The records' own expiry moved with their buckets: past the old 30 days, still read.
+    s.clock.set(at("2025-03-05T00:00:00Z"));
+    assert!(readable_as(&s, later[0], "provide-services").await);
+    assert!(readable_as(&s, ids[0], "provide-services").await);
     let report = sweep(&s, at("2025-03-17T00:00:00Z"), false).await;
     assert_eq!(report.by_rule["omnichannel"].records, 1);
     assert!(!readable_as(&s, ids[0], "provide-services").await);

@@ -152,6 +152,8 @@ pub struct RecordMove {
     pub bucket: String,
     /// Its data key wrapped by the new bucket's key.
     pub wrapped_key: Vec<u8>,
+    /// Its own expiry from now on.
+    pub expires_at: Option<Timestamp>,
 }
 
 /// A bucket's current records, counted.

@@ -436,11 +436,12 @@ impl PgStore {
         let ids: Vec<Uuid> = moves.iter().map(|m| m.id.as_uuid()).collect();
         let names: Vec<&str> = moves.iter().map(|m| m.bucket.as_str()).collect();
         let keys: Vec<&[u8]> = moves.iter().map(|m| m.wrapped_key.as_slice()).collect();
+        let expiries: Vec<Option<i64>> = moves.iter().map(|m| m.expires_at.map(micros)).collect();
         tx.execute(
-            "UPDATE records SET bucket = m.bucket, wrapped_key = m.wrapped_key
-             FROM UNNEST($2::uuid[], $3::text[], $4::bytea[]) AS m (id, bucket, wrapped_key)
+            "UPDATE records SET bucket = m.bucket, wrapped_key = m.wrapped_key, expires_at_us = m.expires_at
+             FROM UNNEST($2::uuid[], $3::text[], $4::bytea[], $5::bigint[]) AS m (id, bucket, wrapped_key, expires_at)
              WHERE records.tenant_id = $1 AND records.id = m.id",
-            &[&tenant.as_uuid(), &ids, &names, &keys],
+            &[&tenant.as_uuid(), &ids, &names, &keys, &expiries],
         )
         .await
         .map_err(pg_err)?;
@@ -517,12 +518,22 @@ impl PgStore {
         }
         .map_err(pg_err)?;
         for (name, expiry) in expiries {
-            tx.execute(
-                "UPDATE buckets SET expires_at_us = $3 WHERE tenant_id = $1 AND bucket = $2 AND state = 'live'",
-                &[&t, name, &expiry.map(micros)],
-            )
-            .await
-            .map_err(pg_err)?;
+            let n = tx
+                .execute(
+                    "UPDATE buckets SET expires_at_us = $3 WHERE tenant_id = $1 AND bucket = $2 AND state = 'live'",
+                    &[&t, name, &expiry.map(micros)],
+                )
+                .await
+                .map_err(pg_err)?;
+            // Each record's own expiry follows its bucket's (never before any record's due day).
+            if n == 1 {
+                tx.execute(
+                    "UPDATE records SET expires_at_us = $3 WHERE tenant_id = $1 AND bucket = $2",
+                    &[&t, name, &expiry.map(micros)],
+                )
+                .await
+                .map_err(pg_err)?;
+            }
         }
         append(&tx, &self.chain_key, audit).await?;
         tx.commit().await.map_err(pg_err)?;

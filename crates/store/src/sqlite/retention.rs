@@ -495,10 +495,12 @@ impl SqliteStore {
         self.write(move |tx, key| {
             register(tx, tenant.as_uuid(), &buckets)?;
             let mut stmt = tx
-                .prepare_cached("UPDATE records SET bucket = ?3, wrapped_key = ?4 WHERE tenant_id = ?1 AND id = ?2")
+                                .prepare_cached(
+                    "UPDATE records SET bucket = ?3, wrapped_key = ?4, expires_at_us = ?5 WHERE tenant_id = ?1 AND id = ?2",
+                )
                 .map_err(db_err)?;
             for m in &moves {
-                stmt.execute(params![tenant.as_uuid(), m.id.as_uuid(), m.bucket, m.wrapped_key])
+                stmt.execute(params![tenant.as_uuid(), m.id.as_uuid(), m.bucket, m.wrapped_key, m.expires_at.map(micros)])
                     .map_err(db_err)?;
             }
             append(tx, key, &audit)?;
@@ -571,13 +573,21 @@ impl SqliteStore {
                 ),
             }
             .map_err(db_err)?;
-            let mut stmt = tx
+                        let mut stmt = tx
                 .prepare_cached(
                     "UPDATE buckets SET expires_at_us = ?3 WHERE tenant_id = ?1 AND bucket = ?2 AND state = 'live'",
                 )
                 .map_err(db_err)?;
+            // Each record's own expiry follows its bucket's (never before any record's due day).
+            let mut records = tx
+                .prepare_cached(
+                    "UPDATE records INDEXED BY records_bucket SET expires_at_us = ?3 WHERE bucket = ?2 AND tenant_id = ?1",
+                )
+                .map_err(db_err)?;
             for (name, expiry) in &expiries {
-                stmt.execute(params![t, name, expiry.map(micros)]).map_err(db_err)?;
+                if stmt.execute(params![t, name, expiry.map(micros)]).map_err(db_err)? == 1 {
+                    records.execute(params![t, name, expiry.map(micros)]).map_err(db_err)?;
+                }
             }
             append(tx, key, &audit)?;
             Ok(())
