@@ -547,6 +547,13 @@ impl Engine {
             }
             None => (format!("{rule_id}/open"), None, None),
         };
+        // Under a rule that runs from the last interaction a later interaction extends this
+        // record (the sweep moves it on), so its own expiry is its bucket's, known then.
+        let expires_at = if basis == Some(RetentionBasis::LastInteraction) {
+            None
+        } else {
+            expires_at
+        };
         let role = match product.role {
             custodian_policy::model::Role::Controller => "controller",
             custodian_policy::model::Role::Processor => "processor",

@@ -97,6 +97,8 @@ pub struct BucketOutcome {
     pub purged: u64,
     /// Records moved out to the held bucket first.
     pub held_back: usize,
+    /// Records moved on to a later bucket first (a later interaction extends them).
+    pub extended: usize,
     /// Milliseconds from taking the bucket to its key being destroyed (when this sweep did it).
     pub unreadable_ms: Option<f64>,
     /// Milliseconds spent deleting its rows.
@@ -281,6 +283,7 @@ impl Engine {
             records: b.records.unwrap_or(0),
             purged: 0,
             held_back: 0,
+            extended: 0,
             unreadable_ms: None,
             purge_ms: None,
             outcome: "expired",
@@ -322,6 +325,7 @@ impl Engine {
         }
         let mut state = b.state;
         if state == BucketState::Live {
+            out.extended = self.extend_by_later_interactions(actor, b).await?;
             if !held_subjects.is_empty() {
                 out.held_back = self
                     .hold_back(actor, b.tenant, &b.name, &b.rule, &held_subjects)
@@ -405,6 +409,65 @@ impl Engine {
             .finish_purge(b.tenant, &b.name, self.clock.now(), &audit)
             .await?;
         Ok(out)
+    }
+
+    /// Under a rule that runs from the last interaction (R5: twelve months after it), a person
+    /// who interacted again later keeps this bucket's records until the later interaction's
+    /// period ends: they move to that day's bucket first. Returns how many moved.
+    async fn extend_by_later_interactions(
+        &self,
+        actor: &Actor,
+        b: &BucketRow,
+    ) -> Result<usize, EngineError> {
+        let v = self.policy_version()?;
+        let Some(rule) = v.retention.iter().find(|r| r.id.as_str() == b.rule) else {
+            return Ok(0);
+        };
+        if rule.basis != Some(custodian_policy::model::RetentionBasis::LastInteraction) {
+            return Ok(0);
+        }
+        let (Some(anchor), Some(period)) = (b.anchor_on.as_deref(), self.rule_period(&b.rule))
+        else {
+            return Ok(0);
+        };
+        let Ok(day) = anchor.parse::<Date>() else {
+            return Ok(0);
+        };
+        let after = day
+            .tomorrow()
+            .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC))
+            .map(|z| z.timestamp())
+            .map_err(|e| EngineError::Unavailable(format!("a day cannot be computed: {e}")))?;
+        let later = self
+            .store
+            .later_interactions(b.tenant, &b.name, &b.rule, after)
+            .await?;
+        let mut moved = 0;
+        for (subject, latest) in later {
+            let records = self
+                .store
+                .records_to_move(b.tenant, &b.name, &[subject])
+                .await?;
+            moved += self
+                .move_to(actor, b.tenant, records, |r| {
+                    let (day, expiry) = day_bucket(latest, &period).map_err(|e| {
+                        EngineError::Unavailable(format!("an expiry cannot be computed: {e}"))
+                    })?;
+                    let name = format!("{}/{day}", r.rule);
+                    Ok((
+                        name.clone(),
+                        NewBucket {
+                            name,
+                            rule: r.rule.clone(),
+                            anchor_on: Some(day.to_string()),
+                            expires_at: Some(expiry),
+                        },
+                        own_expiry(latest, &period).ok(),
+                    ))
+                })
+                .await?;
+        }
+        Ok(moved)
     }
 
     /// Moves the records of held subjects out of `bucket` into the rule's held bucket, which

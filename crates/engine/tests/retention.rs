@@ -750,3 +750,28 @@ async fn two_replicas_sweeping_at_once_do_no_work_twice() {
         ChainVerdict::Intact
     );
 }
+
+/// R5: twelve months after the last interaction: a later interaction carries the earlier
+/// records along, and the person's marketing data expires twelve months after the latest.
+#[tokio::test]
+async fn a_later_interaction_extends_marketing_retention() {
+    let s = setup().await;
+    let first = ingest_products(&s, &["leads"], t0()).await[0];
+    s.clock.set(at("2025-04-15T12:00:00Z"));
+    let second = ingest_products(&s, &["leads"], at("2025-04-15T11:00:00Z")).await[0];
+    assert_eq!(
+        expiry_of(&s, "marketing/2025-01-15").await,
+        Some(at("2026-01-16T00:00:00Z"))
+    );
+    let report = sweep(&s, at("2026-01-16T00:00:00Z"), false).await;
+    assert_eq!(report.buckets[0].extended, 1, "{report:?}");
+    assert_eq!(report.by_rule["marketing"].records, 0);
+    assert!(
+        readable_as(&s, first, "promote-services").await,
+        "kept with the later interaction"
+    );
+    let report = sweep(&s, at("2026-04-16T00:00:00Z"), false).await;
+    assert_eq!(report.by_rule["marketing"].records, 2);
+    assert!(!readable_as(&s, first, "promote-services").await);
+    assert!(!readable_as(&s, second, "promote-services").await);
+}

@@ -438,6 +438,16 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Custodian itself: one `DELETE` of every row whose expiry is before `before`.
     async fn delete_expired_naively(&self, before: Timestamp) -> Result<u64>;
 
+    /// The subjects of `bucket` with a record of the same rule that happened at or after
+    /// `after`, each with the time of their latest such record.
+    async fn later_interactions(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        rule: &str,
+        after: Timestamp,
+    ) -> Result<Vec<(SubjectId, Timestamp)>>;
+
     /// Up to `limit` current records filed in `bucket`, whoever they are about.
     async fn bucket_records(
         &self,

@@ -928,6 +928,30 @@ impl Store for PgStore {
             .map_err(pg_err)
     }
 
+    async fn later_interactions(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        rule: &str,
+        after: Timestamp,
+    ) -> Result<Vec<(SubjectId, Timestamp)>> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT o.subject_id, MAX(o.occurred_at_us) FROM records o
+                 WHERE o.subject_id IN (SELECT subject_id FROM records WHERE tenant_id = $1 AND bucket = $2 AND NOT superseded)
+                   AND o.tenant_id = $1 AND o.retention_rule = $3 AND NOT o.superseded
+                 GROUP BY o.subject_id HAVING MAX(o.occurred_at_us) >= $4",
+                &[&tenant.as_uuid(), &bucket, &rule, &micros(after)],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter()
+            .map(|r| Ok((SubjectId::from_uuid(r.get(0)), from_micros(r.get(1))?)))
+            .collect()
+    }
+
     async fn bucket_records(
         &self,
         tenant: TenantId,

@@ -1153,6 +1153,38 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn later_interactions(
+        &self,
+        tenant: TenantId,
+        bucket: &str,
+        rule: &str,
+        after: Timestamp,
+    ) -> Result<Vec<(SubjectId, Timestamp)>> {
+        let (bucket, rule) = (bucket.to_string(), rule.to_string());
+        self.read(move |c| {
+            let parts = partitions(c)?;
+            let sql = format!(
+                "SELECT o.subject_id, MAX(o.occurred_at_us) FROM records o INDEXED BY records_subject
+                 WHERE {parts}o.subject_id IN (SELECT subject_id FROM records INDEXED BY records_bucket
+                                             WHERE bucket = ?2 AND tenant_id = ?1 AND superseded = 0)
+                   AND o.tenant_id = ?1 AND o.retention_rule = ?3 AND o.superseded = 0
+                 GROUP BY o.subject_id HAVING MAX(o.occurred_at_us) >= ?4"
+            );
+            let mut stmt = c.prepare(&sql).map_err(db_err)?;
+            let rows = stmt
+                .query_map(params![tenant.as_uuid(), bucket, rule, micros(after)], |r| {
+                    Ok((r.get::<_, Uuid>(0)?, r.get::<_, i64>(1)?))
+                })
+                .map_err(db_err)?;
+            rows.map(|row| {
+                let (s, at) = row.map_err(db_err)?;
+                Ok((SubjectId::from_uuid(s), from_micros(at)?))
+            })
+            .collect()
+        })
+        .await
+    }
+
     async fn bucket_records(
         &self,
         tenant: TenantId,
