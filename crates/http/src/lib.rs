@@ -14,6 +14,7 @@ mod notices;
 mod ops;
 mod pages;
 mod records;
+mod retention;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -86,6 +87,12 @@ impl AppState {
         records::export_tenant,
         records::restrict,
         records::unrestrict,
+        retention::overview,
+        retention::set_period,
+        retention::clear_period,
+        retention::list_holds,
+        retention::place_hold,
+        retention::lift_hold,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification)),
     modifiers(&BearerAuth),
@@ -95,6 +102,7 @@ impl AppState {
         (name = "policy", description = "The policy in force and its history"),
         (name = "audit", description = "The tenant's audit events"),
         (name = "notices", description = "Change notices by e-mail, with double opt-in"),
+        (name = "retention", description = "Retention buckets, legal holds and agreed periods of the calling customer"),
         (name = "records", description = "Personal data: sealed at ingest, found by blind index, read for a stated purpose"),
     )
 )]
@@ -137,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(records::routes())
         .merge(notices::routes())
+        .merge(retention::routes())
         .merge(pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -9,4 +9,5 @@ mod notices;
 mod operations;
 mod policy;
 mod records;
+mod retention;
 mod tenancy;
