@@ -140,3 +140,30 @@ impl From<EngineError> for ApiError {
         }
     }
 }
+
+/// A JSON body parsed into `T`, or a 422 that shows `example` and names the missing or
+/// unknown field.
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
+    bytes: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    example: &str,
+) -> Result<T, ApiError> {
+    let bytes =
+        bytes.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text()))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        let text = e.to_string();
+        let field = text
+            .split('`')
+            .nth(1)
+            .filter(|_| text.starts_with("missing field") || text.starts_with("unknown field"))
+            .map(str::to_string);
+        let error = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("send {example}: {text}"),
+        );
+        match field {
+            Some(f) => error.field(f),
+            None => error,
+        }
+    })
+}

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Auth;
+use crate::error::json_body as json;
 use crate::pages::{known_lang, locale_tags};
 use crate::{ApiError, AppState};
 
@@ -37,31 +38,6 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/subprocessors/objections/new", get(objection_page))
         .route("/subprocessors/objections", post(objection_action))
-}
-
-fn json<T: serde::de::DeserializeOwned>(
-    bytes: Result<Bytes, BytesRejection>,
-    example: &str,
-) -> Result<T, ApiError> {
-    let bytes =
-        bytes.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text()))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        let text = e.to_string();
-        let field = text
-            .split('`')
-            .nth(1)
-            .filter(|_| text.starts_with("missing field") || text.starts_with("unknown field"))
-            .map(str::to_string);
-        let error = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-            format!("send {example}: {text}"),
-        );
-        match field {
-            Some(f) => error.field(f),
-            None => error,
-        }
-    })
 }
 
 /// A request to receive change notices.

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Auth;
+use crate::error::json_body as json;
 use crate::{ApiError, AppState};
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -24,31 +25,6 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/v1/holds", get(list_holds).post(place_hold))
         .route("/v1/holds/{id}", delete(lift_hold))
-}
-
-fn json<T: serde::de::DeserializeOwned>(
-    bytes: Result<Bytes, BytesRejection>,
-    example: &str,
-) -> Result<T, ApiError> {
-    let bytes =
-        bytes.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text()))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        let text = e.to_string();
-        let field = text
-            .split('`')
-            .nth(1)
-            .filter(|_| text.starts_with("missing field") || text.starts_with("unknown field"))
-            .map(str::to_string);
-        let error = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-            format!("send {example}: {text}"),
-        );
-        match field {
-            Some(f) => error.field(f),
-            None => error,
-        }
-    })
 }
 
 /// One retention bucket of the caller's data.
