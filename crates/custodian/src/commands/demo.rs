@@ -88,8 +88,16 @@ async fn seed(engine: &Engine) -> anyhow::Result<Vec<(String, String)>> {
             let principal = engine.authenticate(&created.token).await?;
             let mut rng = StdRng::seed_from_u64(DEMO_SEED);
             let persons = traffic::people(DEMO_RECORDS / 6, &mut rng);
+            // Spread over the last eight months, so that the first sweep of `serve` already
+            // expires what six-month rules no longer allow (see `custodian retention report`).
+            let now = engine.clock().now();
             let records = (0..DEMO_RECORDS)
-                .map(|i| traffic::record(i, &persons[i % persons.len()], &mut rng))
+                .map(|i| {
+                    let mut r = traffic::record(i, &persons[i % persons.len()], &mut rng);
+                    let days = (i * 240 / DEMO_RECORDS) as i64;
+                    r.occurred_at = Some(now - jiff::SignedDuration::from_hours(24 * days));
+                    r
+                })
                 .collect();
             engine.ingest(&principal, records, None, b"").await?;
         }
@@ -296,10 +304,21 @@ async fn print_guide(
     println!("    subscribe at {base}/subprocessors?lang=en#subscribe (confirmation e-mail first)");
     println!();
     let buckets = engine.buckets(None, u32::MAX).await?;
-    let next = buckets
-        .iter()
-        .filter(|b| b.state == custodian_store::BucketState::Live)
-        .filter_map(|b| b.expires_at.map(|t| (t, b.name.clone())))
+    let now = engine.clock().now();
+    let live = || {
+        buckets
+            .iter()
+            .filter(|b| b.state == custodian_store::BucketState::Live)
+    };
+    let due = live()
+        .filter(|b| b.expires_at.is_some_and(|t| t <= now))
+        .count();
+    let next = live()
+        .filter_map(|b| {
+            b.expires_at
+                .filter(|t| *t > now)
+                .map(|t| (t, b.name.clone()))
+        })
         .min();
     let holds = engine
         .holds(None)
@@ -309,7 +328,7 @@ async fn print_guide(
         .count();
     println!("  Retention:");
     println!(
-        "    {} buckets; next expiry {}; {holds} legal hold(s) active",
+        "    {} buckets; {due} due now (the sweeper in this server expires them in a moment); next expiry {}; {holds} legal hold(s) active",
         buckets.len(),
         next.map(|(t, b)| format!("{b} at {t}"))
             .unwrap_or_else(|| "none".into())

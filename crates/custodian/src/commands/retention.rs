@@ -264,8 +264,9 @@ pub async fn report(config: Option<&Path>, command: RetentionCommand) -> anyhow:
     }
     for b in &past {
         println!(
-            "  {}  {}  {} record(s)  key destroyed {}  rows purged {}",
+            "  {}  tenant {}  {}  {} record(s)  key destroyed {}  rows purged {}",
             b.name,
+            b.tenant,
             b.state.as_str(),
             b.records.unwrap_or(0),
             b.expired_at
