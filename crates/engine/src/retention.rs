@@ -206,9 +206,11 @@ impl Engine {
         };
         let holder = Uuid::now_v7();
         let mut seen: HashSet<(TenantId, String)> = HashSet::new();
+        let mut cursor: Option<BucketRow> = None;
         let mut holds: HashMap<TenantId, Vec<LegalHold>> = HashMap::new();
         loop {
-            let due = self.store.due_buckets(now, ROUND).await?;
+            let due = self.store.due_buckets(now, cursor.as_ref(), ROUND).await?;
+            cursor = due.last().cloned();
             let fresh: Vec<BucketRow> = due
                 .into_iter()
                 .filter(|b| !seen.contains(&(b.tenant, b.name.clone())))

@@ -775,3 +775,73 @@ async fn a_later_interaction_extends_marketing_retention() {
     assert!(!readable_as(&s, first, "promote-services").await);
     assert!(!readable_as(&s, second, "promote-services").await);
 }
+
+/// Buckets a sweep must leave due (a tenant under a hold) never stop it from reaching the
+/// buckets that come after them, however many there are.
+#[tokio::test]
+async fn buckets_left_due_by_a_hold_do_not_block_the_rest() {
+    let s = setup().await;
+    s.clock.set(at("2025-12-01T00:00:00Z"));
+    let records: Vec<IngestRecord> = (0..210)
+        .map(|d| {
+            sms(
+                &format!("+3161200{d:04}"),
+                t0() + SignedDuration::from_hours(24 * d),
+            )
+        })
+        .collect();
+    s.engine
+        .ingest(&s.principal, records, None, b"")
+        .await
+        .unwrap();
+    s.engine
+        .place_hold(
+            &Actor::Cli,
+            s.tenant,
+            None,
+            None,
+            "Audit by the regulator",
+            None,
+        )
+        .await
+        .unwrap();
+    // Another customer's bucket falls due after all of those.
+    let other = s
+        .engine
+        .create_tenant(&Actor::Cli, "Globex", Some("NL"))
+        .await
+        .unwrap();
+    let key = s
+        .engine
+        .create_api_key(&Actor::Cli, other.id, "k", &["records:write".into()])
+        .await
+        .unwrap();
+    let principal = s.engine.authenticate(&key.token).await.unwrap();
+    s.engine
+        .ingest(
+            &principal,
+            vec![sms("+31612399999", at("2025-11-30T00:00:00Z"))],
+            None,
+            b"",
+        )
+        .await
+        .unwrap();
+    let report = sweep(&s, at("2026-06-01T00:00:00Z"), false).await;
+    let held = report
+        .buckets
+        .iter()
+        .filter(|b| b.outcome == "held")
+        .count();
+    assert_eq!(held, 210);
+    assert_eq!(
+        report.expired(),
+        1,
+        "the other customer's bucket is reached"
+    );
+    assert!(
+        report
+            .buckets
+            .iter()
+            .any(|b| b.tenant == other.id && b.outcome == "expired")
+    );
+}

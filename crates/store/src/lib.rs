@@ -339,8 +339,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     async fn objections(&self) -> Result<Vec<Objection>>;
 
     /// Buckets whose sweep is due at `now` (live or expiring and past their expiry, or expired
-    /// and not yet purged), soonest first, at most `limit`.
-    async fn due_buckets(&self, now: Timestamp, limit: u32) -> Result<Vec<BucketRow>>;
+    /// and not yet purged), soonest first, at most `limit`, after `after` in that order (pages
+    /// through buckets a sweep leaves due, such as those of a tenant under a hold).
+    async fn due_buckets(
+        &self,
+        now: Timestamp,
+        after: Option<&BucketRow>,
+        limit: u32,
+    ) -> Result<Vec<BucketRow>>;
 
     /// Leases a bucket to sweep `holder` until `lease_until` (renewing its own lease);
     /// `false` when another holder's lease has not run out.

@@ -805,8 +805,14 @@ impl Store for PgStore {
         self.n_objections().await
     }
 
-    async fn due_buckets(&self, now: Timestamp, limit: u32) -> Result<Vec<BucketRow>> {
-        self.r_due(now, limit).await
+    async fn due_buckets(
+        &self,
+        now: Timestamp,
+        after: Option<&BucketRow>,
+        limit: u32,
+    ) -> Result<Vec<BucketRow>> {
+        let after = after.map(|b| (b.expires_at.map(micros), b.tenant.as_uuid(), b.name.clone()));
+        self.r_due(now, after, limit).await
     }
 
     async fn claim_bucket(

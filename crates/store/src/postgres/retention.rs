@@ -77,7 +77,16 @@ pub(super) async fn register(
 }
 
 impl PgStore {
-    pub(super) async fn r_due(&self, now: Timestamp, limit: u32) -> Result<Vec<BucketRow>> {
+    pub(super) async fn r_due(
+        &self,
+        now: Timestamp,
+        after: Option<(Option<i64>, Uuid, String)>,
+        limit: u32,
+    ) -> Result<Vec<BucketRow>> {
+        let (e, t, b) = match after {
+            Some((e, t, b)) => (e, Some(t), Some(b)),
+            None => (None, None, None),
+        };
         let rows = self
             .client()
             .await?
@@ -85,9 +94,10 @@ impl PgStore {
                 &format!(
                     "SELECT {BUCKET_COLUMNS} FROM buckets
                      WHERE state IN ('live', 'expiring', 'expired') AND expires_at_us <= $1
+                       AND ($3::bigint IS NULL OR (expires_at_us, tenant_id, bucket) > ($3, $4::uuid, $5::text))
                      ORDER BY expires_at_us, tenant_id, bucket LIMIT $2"
                 ),
-                &[&micros(now), &i64::from(limit)],
+                &[&micros(now), &i64::from(limit), &e, &t, &b],
             )
             .await
             .map_err(pg_err)?;

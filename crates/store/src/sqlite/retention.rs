@@ -124,17 +124,27 @@ fn holds_query(c: &Connection, tenant: Option<TenantId>) -> Result<Vec<LegalHold
 }
 
 impl SqliteStore {
-    pub(super) async fn r_due(&self, now: Timestamp, limit: u32) -> Result<Vec<BucketRow>> {
+    pub(super) async fn r_due(
+        &self,
+        now: Timestamp,
+        after: Option<(Option<i64>, Uuid, String)>,
+        limit: u32,
+    ) -> Result<Vec<BucketRow>> {
         self.read(move |c| {
             let mut stmt = c
                 .prepare_cached(&format!(
                     "SELECT {BUCKET_COLUMNS} FROM buckets
                      WHERE state IN ('live', 'expiring', 'expired') AND expires_at_us <= ?1
+                       AND (?3 IS NULL OR (expires_at_us, tenant_id, bucket) > (?3, ?4, ?5))
                      ORDER BY expires_at_us, tenant_id, bucket LIMIT ?2"
                 ))
                 .map_err(db_err)?;
+            let (e, t, b) = match after {
+                Some((e, t, b)) => (e, Some(t), Some(b)),
+                None => (None, None, None),
+            };
             let rows = stmt
-                .query_map(params![micros(now), limit], raw_bucket)
+                .query_map(params![micros(now), limit, e, t, b], raw_bucket)
                 .map_err(db_err)?;
             rows.map(|r| bucket(r.map_err(db_err)?)).collect()
         })
