@@ -19,10 +19,8 @@ use custodian_store::{
     TOPIC_SUBPROCESSORS,
 };
 use custodian_vault::{SymmetricKey, open, seal};
-use hmac::{Hmac, Mac};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::identifiers::Email;
@@ -168,22 +166,18 @@ impl Engine {
     }
 
     fn subscriber_index(&self, email: &Email) -> Vec<u8> {
-        let key = self.master.derive("subscribers/index");
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(key.as_ref()).expect("HMAC takes any key length");
-        mac.update(email.as_str().as_bytes());
-        mac.finalize().into_bytes()[..16].to_vec()
+        self.master
+            .tag("subscribers/index", &[email.as_str().as_bytes()])[..16]
+            .to_vec()
     }
 
     fn link_mac(&self, id: Uuid, action: LinkAction, generation: i64) -> [u8; 16] {
-        let key = self.master.derive("subscribers/links");
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(key.as_ref()).expect("HMAC takes any key length");
-        mac.update(id.as_bytes());
-        mac.update(&[action as u8]);
-        mac.update(&generation.to_be_bytes());
+        let tag = self.master.tag(
+            "subscribers/links",
+            &[id.as_bytes(), &[action as u8], &generation.to_be_bytes()],
+        );
         let mut out = [0; 16];
-        out.copy_from_slice(&mac.finalize().into_bytes()[..16]);
+        out.copy_from_slice(&tag[..16]);
         out
     }
 

@@ -676,21 +676,15 @@ impl Engine {
         tenant: TenantId,
         subject: SubjectId,
     ) -> Result<(), EngineError> {
-        let held: Vec<BucketRow> = self
-            .store
-            .buckets(Some(tenant), u32::MAX)
-            .await?
-            .into_iter()
-            .filter(|b| b.name.ends_with("/held") && b.state == BucketState::Live)
-            .collect();
-        let live: HashSet<String> = self
-            .store
-            .buckets(Some(tenant), u32::MAX)
-            .await?
-            .into_iter()
+        let all = self.store.buckets(Some(tenant), u32::MAX).await?;
+        let live: HashSet<&str> = all
+            .iter()
             .filter(|b| b.state == BucketState::Live)
-            .map(|b| b.name)
+            .map(|b| b.name.as_str())
             .collect();
+        let held = all
+            .iter()
+            .filter(|b| b.name.ends_with(&format!("/{HELD}")) && b.state == BucketState::Live);
         for b in held {
             let records = self
                 .store
@@ -709,7 +703,7 @@ impl Engine {
                 let own = format!("{}/{day}", r.rule);
                 // Back into its own day's bucket if that is still live; else a bucket of its own
                 // with the same expiry (already past: the next sweep expires it).
-                let name = if live.contains(&own) {
+                let name = if live.contains(own.as_str()) {
                     own
                 } else {
                     format!("{own}/released")

@@ -117,6 +117,19 @@ impl MasterKey {
         out
     }
 
+    /// A keyed tag of `parts` under the key derived for `purpose` (each part length-prefixed,
+    /// so no two different lists of parts tag alike): blind indexes and link tokens.
+    pub fn tag(&self, purpose: &str, parts: &[&[u8]]) -> [u8; 32] {
+        let key = self.derive(purpose);
+        let mut mac = HmacSha256::new_from_slice(&key[..])
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
+    }
+
     /// The master key as a key-encryption key, to wrap subject and bucket keys.
     pub fn kek(&self) -> crate::SymmetricKey {
         crate::SymmetricKey::from_bytes(*self.derive("key encryption"))
