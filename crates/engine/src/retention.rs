@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use custodian_core::{SubjectId, TenantId};
 use custodian_policy::period::Period;
 use custodian_store::{
-    BucketRow, BucketState, LegalHold, NewAuditEvent, NewBucket, Outcome, RecordMove,
+    BucketRow, BucketState, LegalHold, NewAuditEvent, NewBucket, Outcome, PartitionDrop, RecordMove,
 };
 use custodian_vault::{RecordContext, rebucket};
 use jiff::civil::Date;
@@ -80,6 +80,24 @@ pub fn held_bucket(rule: &str) -> String {
     format!("{rule}/{HELD}")
 }
 
+/// The last segment of a rule's bucket for existing customers' records (kept for the
+/// duration of the services).
+pub const CUSTOMERS: &str = "customers";
+
+/// The name of a rule's bucket for existing customers' records.
+pub fn customers_bucket(rule: &str) -> String {
+    format!("{rule}/{CUSTOMERS}")
+}
+
+/// The period of a rule's existing-customer alternative that counts from the contract's end.
+fn customers_period(rule: &custodian_policy::model::RetentionRule) -> Option<Period> {
+    let alternative = rule.existing_customers.as_ref()?;
+    if alternative.basis != custodian_policy::model::RetentionBasis::ContractEnd {
+        return None;
+    }
+    custodian_policy::period::parse(alternative.period.as_str()).ok()
+}
+
 /// How one bucket fared in a sweep.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BucketOutcome {
@@ -119,6 +137,19 @@ pub struct RuleTotals {
     pub purged: u64,
 }
 
+/// How one partition of the records fared in a sweep (PostgreSQL).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PartitionOutcome {
+    /// The partition's table.
+    pub name: String,
+    /// The expired buckets it held, now purged.
+    pub buckets: usize,
+    /// The records they held.
+    pub records: i64,
+    /// Milliseconds the drop took (its transaction, the lock included).
+    pub ms: f64,
+}
+
 /// What a sweep did.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct SweepReport {
@@ -128,6 +159,8 @@ pub struct SweepReport {
     pub dry_run: bool,
     /// Every bucket it looked at.
     pub buckets: Vec<BucketOutcome>,
+    /// Partitions dropped whole (PostgreSQL): the rows of expired buckets go with them.
+    pub partitions: Vec<PartitionOutcome>,
     /// Totals per rule.
     pub by_rule: BTreeMap<String, RuleTotals>,
 }
@@ -141,6 +174,19 @@ impl SweepReport {
             t.purged += o.purged;
         }
         self.buckets.push(o);
+    }
+
+    fn add_drop(&mut self, drop: &PartitionDrop, ms: f64) {
+        for b in &drop.buckets {
+            let rows = u64::try_from(b.records.unwrap_or(0)).unwrap_or(0);
+            self.by_rule.entry(b.rule.clone()).or_default().purged += rows;
+        }
+        self.partitions.push(PartitionOutcome {
+            name: drop.name.clone(),
+            buckets: drop.buckets.len(),
+            records: drop.records,
+            ms,
+        });
     }
 
     /// Buckets expired (or that would be).
@@ -238,20 +284,36 @@ impl Engine {
                 report.add(outcome);
             }
         }
-        if !options.dry_run && !report.buckets.is_empty() {
-            let tenants: std::collections::BTreeSet<TenantId> =
-                report.buckets.iter().map(|b| b.tenant).collect();
+        // Where records are partitioned by expiry, rows leave with their partition once no
+        // bucket in it is waiting.
+        let mut dropped: Vec<BucketRow> = Vec::new();
+        if !options.dry_run && self.store.drops_partitions() {
+            dropped = self
+                .sweep_partitions(actor, &mut report, options, holder)
+                .await?;
+        }
+        if !options.dry_run && (!report.buckets.is_empty() || !dropped.is_empty()) {
+            let tenants: std::collections::BTreeSet<TenantId> = report
+                .buckets
+                .iter()
+                .map(|b| b.tenant)
+                .chain(dropped.iter().map(|b| b.tenant))
+                .collect();
             for tenant in tenants {
                 let mine: Vec<&BucketOutcome> = report
                     .buckets
                     .iter()
                     .filter(|b| b.tenant == tenant)
                     .collect();
+                let with_partitions: Vec<&BucketRow> =
+                    dropped.iter().filter(|b| b.tenant == tenant).collect();
                 let detail = serde_json::json!({
                     "now": now.to_string(),
                     "expired": mine.iter().filter(|b| b.outcome == "expired").count(),
                     "records": mine.iter().map(|b| b.records).sum::<i64>(),
-                    "purged": mine.iter().map(|b| b.purged).sum::<u64>(),
+                    "purged": mine.iter().map(|b| b.purged).sum::<u64>()
+                        + with_partitions.iter().map(|b| u64::try_from(b.records.unwrap_or(0)).unwrap_or(0)).sum::<u64>(),
+                    "purged_with_partitions": with_partitions.len(),
                     "held": mine.iter().filter(|b| b.outcome == "held").count(),
                 });
                 self.store
@@ -260,7 +322,10 @@ impl Engine {
                         actor,
                         "retention.sweep",
                         tenant,
-                        mine.iter().map(|b| b.bucket.clone()).collect(),
+                        mine.iter()
+                            .map(|b| b.bucket.clone())
+                            .chain(with_partitions.iter().map(|b| b.name.clone()))
+                            .collect(),
                         detail,
                     ))
                     .await?;
@@ -382,12 +447,36 @@ impl Engine {
                 out.records = census.records;
             }
         }
+        if self.store.drops_partitions() {
+            // Unreadable now; its rows leave with their partition (`sweep_partitions`).
+            return Ok(out);
+        }
+        self.purge_in_batches(actor, b, options, holder, &mut out)
+            .await?;
+        Ok(out)
+    }
+
+    /// Deletes an expired bucket's rows batch by batch, renewing its lease between batches,
+    /// then records it purged with its audit event.
+    async fn purge_in_batches(
+        &self,
+        actor: &Actor,
+        b: &BucketRow,
+        options: SweepOptions,
+        holder: Uuid,
+        out: &mut BucketOutcome,
+    ) -> Result<(), EngineError> {
         let purging = std::time::Instant::now();
         loop {
             // Still ours? (A sweep that stalled past its lease leaves the rest to the taker.)
-            if !renew().await? {
+            let now = self.clock.now();
+            if !self
+                .store
+                .claim_bucket(b.tenant, &b.name, holder, now, now + options.lease)
+                .await?
+            {
                 out.outcome = "busy";
-                return Ok(out);
+                return Ok(());
             }
             let n = self
                 .store
@@ -410,7 +499,72 @@ impl Engine {
         self.store
             .finish_purge(b.tenant, &b.name, self.clock.now(), &audit)
             .await?;
-        Ok(out)
+        Ok(())
+    }
+
+    /// Drops the partitions of records whose buckets have all expired and been counted. A
+    /// partition whose span is over but that still holds a waiting bucket (its tenant is under
+    /// a hold, or another sweep has it) keeps it: its expired buckets are purged in batches.
+    /// Returns the buckets purged with their partitions.
+    async fn sweep_partitions(
+        &self,
+        actor: &Actor,
+        report: &mut SweepReport,
+        options: SweepOptions,
+        holder: Uuid,
+    ) -> Result<Vec<BucketRow>, EngineError> {
+        let now = options.now;
+        let mut purged = Vec::new();
+        for p in self.store.partitions(now).await? {
+            if p.waiting == 0 && (p.expired > 0 || now >= p.until) {
+                let took = std::time::Instant::now();
+                let name = p.name.clone();
+                let audit = |b: &BucketRow| {
+                    event(
+                        self.clock.now(),
+                        actor,
+                        "retention.purge",
+                        b.tenant,
+                        vec![b.name.clone()],
+                        serde_json::json!({
+                            "rule": b.rule,
+                            "bucket": b.name,
+                            "rows": b.records.unwrap_or(0),
+                            "partition": name,
+                        }),
+                    )
+                };
+                if let Some(drop) = self
+                    .store
+                    .drop_partition(p.part, self.clock.now(), &audit)
+                    .await?
+                {
+                    report.add_drop(&drop, took.elapsed().as_secs_f64() * 1e3);
+                    purged.extend(drop.buckets);
+                }
+            } else if p.expired > 0 && now >= p.until {
+                for b in self.store.expired_in_partition(p.part).await? {
+                    let mut out = BucketOutcome {
+                        tenant: b.tenant,
+                        bucket: b.name.clone(),
+                        rule: b.rule.clone(),
+                        expires_at: b.expires_at,
+                        records: 0,
+                        purged: 0,
+                        held_back: 0,
+                        extended: 0,
+                        unreadable_ms: None,
+                        purge_ms: None,
+                        outcome: "purged",
+                    };
+                    self.purge_in_batches(actor, &b, options, holder, &mut out)
+                        .await?;
+                    report.by_rule.entry(b.rule.clone()).or_default().purged += out.purged;
+                    report.buckets.push(out);
+                }
+            }
+        }
+        Ok(purged)
     }
 
     /// Under a rule that runs from the last interaction (R5: twelve months after it), a person
@@ -445,6 +599,7 @@ impl Engine {
             .later_interactions(b.tenant, &b.name, &b.rule, after)
             .await?;
         let mut moved = 0;
+        let extended: HashSet<SubjectId> = later.iter().map(|(s, _)| *s).collect();
         for (subject, latest) in later {
             let records = self
                 .store
@@ -469,7 +624,87 @@ impl Engine {
                 })
                 .await?;
         }
+        moved += self.keep_for_customers(actor, b, rule, &extended).await?;
         Ok(moved)
+    }
+
+    /// Under a rule with an alternative for existing customers (R5: "or, if you are an
+    /// existing customer, for the duration of the services"), the records of this bucket's
+    /// subjects who hold a current record of the policy's `holders_of` product (an account)
+    /// move to the rule's customers bucket, which expires when the contract ends plus the
+    /// alternative's period (open until an end is known). Returns how many moved.
+    async fn keep_for_customers(
+        &self,
+        actor: &Actor,
+        b: &BucketRow,
+        rule: &custodian_policy::model::RetentionRule,
+        skip: &HashSet<SubjectId>,
+    ) -> Result<usize, EngineError> {
+        let (Some(alternative), Some(period)) = (&rule.existing_customers, customers_period(rule))
+        else {
+            return Ok(0);
+        };
+        let Some(product) = &alternative.holders_of else {
+            return Ok(0);
+        };
+        let now = self.clock.now();
+        let mut customers: HashSet<SubjectId> = HashSet::new();
+        let mut after = None;
+        loop {
+            let page = self
+                .store
+                .records(&custodian_store::RecordQuery {
+                    tenant: b.tenant,
+                    subject: None,
+                    product: Some(product.as_str().to_string()),
+                    after,
+                    limit: 10_000,
+                    include_superseded: false,
+                })
+                .await?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = Some(last.id);
+            customers.extend(
+                page.iter()
+                    .filter(|r| r.expires_at.is_none_or(|t| t > now))
+                    .map(|r| r.subject),
+            );
+        }
+        customers.retain(|s| !skip.contains(s));
+        if customers.is_empty() {
+            return Ok(0);
+        }
+        let subjects: Vec<SubjectId> = customers.into_iter().collect();
+        let records = self
+            .store
+            .records_to_move(b.tenant, &b.name, &subjects)
+            .await?;
+        if records.is_empty() {
+            return Ok(0);
+        }
+        let terms = self.store.retention_terms(b.tenant).await?;
+        let expiry = match terms.contract_ends_on.as_deref() {
+            Some(day) => Some(contract_expiry(day, &period).map_err(|e| {
+                EngineError::Unavailable(format!("an expiry cannot be computed: {e}"))
+            })?),
+            None => None,
+        };
+        let target = customers_bucket(&b.rule);
+        self.move_to(actor, b.tenant, records, |r| {
+            Ok((
+                target.clone(),
+                NewBucket {
+                    name: target.clone(),
+                    rule: r.rule.clone(),
+                    anchor_on: None,
+                    expires_at: expiry,
+                },
+                expiry,
+            ))
+        })
+        .await
     }
 
     /// Moves the records of held subjects out of `bucket` into the rule's held bucket, which
@@ -737,14 +972,33 @@ impl Engine {
         let terms = self.store.retention_terms(tenant).await?;
         let v = self.policy_version()?;
         let mut expiries = Vec::new();
+        let expiry_after = |period: &Period| -> Result<Option<Timestamp>, EngineError> {
+            ends_on
+                .map(|day| {
+                    contract_expiry(&day.to_string(), period).map_err(|e| EngineError::Invalid {
+                        field: "ends_on",
+                        message: format!("the expiry cannot be computed from this day: {e}"),
+                    })
+                })
+                .transpose()
+        };
         for b in self.store.buckets(Some(tenant), u32::MAX).await? {
-            if b.state != BucketState::Live || !b.name.ends_with("/open") {
-                continue;
-            }
             let Some(rule) = v.retention.iter().find(|r| r.id.as_str() == b.rule) else {
                 continue;
             };
-            if rule.basis != Some(custodian_policy::model::RetentionBasis::ContractEnd)
+            if b.state != BucketState::Live {
+                continue;
+            }
+            // Existing customers' share of a rule with that alternative: kept for the
+            // duration of the services, so the contract's end times it too.
+            if b.name == customers_bucket(&b.rule) {
+                if let Some(period) = customers_period(rule) {
+                    expiries.push((b.name, expiry_after(&period)?));
+                }
+                continue;
+            }
+            if !b.name.ends_with("/open")
+                || rule.basis != Some(custodian_policy::model::RetentionBasis::ContractEnd)
                 || (rule.customer_setting.is_some() && terms.periods.contains_key(&b.rule))
             {
                 continue;
@@ -752,16 +1006,7 @@ impl Engine {
             let Some(period) = self.rule_period(&b.rule) else {
                 continue;
             };
-            let expiry = match ends_on {
-                Some(day) => Some(contract_expiry(&day.to_string(), &period).map_err(|e| {
-                    EngineError::Invalid {
-                        field: "ends_on",
-                        message: format!("the expiry cannot be computed from this day: {e}"),
-                    }
-                })?),
-                None => None,
-            };
-            expiries.push((b.name, expiry));
+            expiries.push((b.name, expiry_after(&period)?));
         }
         let now = self.clock.now();
         let audit = event(
@@ -1041,6 +1286,15 @@ impl Engine {
         limit: u32,
     ) -> Result<Vec<BucketRow>, EngineError> {
         Ok(self.store.buckets(tenant, limit).await?)
+    }
+
+    /// The partitions of the records whose span has begun at `now` (PostgreSQL; none on
+    /// SQLite), with where their buckets stand.
+    pub async fn record_partitions(
+        &self,
+        now: Timestamp,
+    ) -> Result<Vec<custodian_store::PartitionRow>, EngineError> {
+        Ok(self.store.partitions(now).await?)
     }
 
     /// The anonymous aggregates of a tenant, with cells under `min_cell` suppressed (counted

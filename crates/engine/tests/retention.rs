@@ -132,6 +132,23 @@ async fn sweep(
         .unwrap()
 }
 
+/// A second replica: its own connections and engine over the same database.
+async fn replica(s: &Setup) -> Engine {
+    let store = custodian_store::open(&s._db.location, chain_key(&s.master))
+        .await
+        .unwrap();
+    let keys = custodian_store::open_keys(&s._db.location).await.unwrap();
+    Engine::new(
+        store,
+        keys,
+        Arc::new(seeds_policy()),
+        s.clock.clone(),
+        s.master.clone(),
+    )
+    .await
+    .unwrap()
+}
+
 async fn actions(s: &Setup) -> Vec<String> {
     s.engine
         .store()
@@ -705,19 +722,7 @@ async fn two_replicas_sweeping_at_once_do_no_work_twice() {
         ingest(&s, &phones, when).await;
     }
     // A second replica: its own connections and engine over the same database.
-    let store = custodian_store::open(&s._db.location, chain_key(&s.master))
-        .await
-        .unwrap();
-    let keys = custodian_store::open_keys(&s._db.location).await.unwrap();
-    let other = Engine::new(
-        store,
-        keys,
-        Arc::new(seeds_policy()),
-        s.clock.clone(),
-        s.master.clone(),
-    )
-    .await
-    .unwrap();
+    let other = replica(&s).await;
     let now = at("2026-01-01T00:00:00Z");
     s.clock.set(now);
     let options = SweepOptions {
@@ -843,5 +848,319 @@ async fn buckets_left_due_by_a_hold_do_not_block_the_rest() {
             .buckets
             .iter()
             .any(|b| b.tenant == other.id && b.outcome == "expired")
+    );
+}
+
+/// PostgreSQL files records by when their bucket expires (a partition per week of expiry
+/// days): an expired bucket is unreadable at once, and its rows leave with their partition,
+/// in one drop, when the last bucket of that week has expired. A partition whose week is over
+/// but that still holds a bucket under a hold gives up its expired buckets in batches. On
+/// SQLite every expired bucket is purged in batches at once.
+#[tokio::test]
+async fn expired_rows_leave_with_their_partition_once_no_bucket_in_it_waits() {
+    let s = setup().await;
+    let partitioned = s.engine.store().drops_partitions();
+    // Three days whose buckets expire in one week (2025-07-17 to 2025-07-23).
+    let days = [
+        "2025-01-16T09:00:00Z",
+        "2025-01-18T09:00:00Z",
+        "2025-01-22T09:00:00Z",
+    ];
+    let mut ids = Vec::new();
+    for (i, day) in days.iter().enumerate() {
+        s.clock.set(at(day));
+        let phones: Vec<String> = (0..3).map(|n| format!("+3161770{i}{n:03}")).collect();
+        let phones: Vec<&str> = phones.iter().map(String::as_str).collect();
+        ids.push(ingest(&s, &phones, at(day)).await);
+    }
+    // Another customer with a bucket in the same week, under a legal hold.
+    let other = s
+        .engine
+        .create_tenant(&Actor::Cli, "Held Ltd", Some("NL"))
+        .await
+        .unwrap();
+    let scopes = vec![
+        Scope::RecordsRead.as_str().to_string(),
+        Scope::RecordsWrite.as_str().to_string(),
+    ];
+    let key = s
+        .engine
+        .create_api_key(&Actor::Cli, other.id, "test", &scopes)
+        .await
+        .unwrap();
+    let held_principal = s.engine.authenticate(&key.token).await.unwrap();
+    s.clock.set(at("2025-01-20T09:00:00Z"));
+    let held = s
+        .engine
+        .ingest(
+            &held_principal,
+            vec![sms("+31617709999", at("2025-01-20T09:00:00Z"))],
+            None,
+            b"",
+        )
+        .await
+        .unwrap()
+        .records[0]
+        .id;
+    let hold = s
+        .engine
+        .place_hold(
+            &Actor::Cli,
+            other.id,
+            None,
+            Some("claim-7".into()),
+            "Legal claim",
+            None,
+        )
+        .await
+        .unwrap();
+
+    // The first day's bucket: unreadable at its expiry; its rows wait for their week.
+    let first = sweep(&s, at("2025-07-17T00:00:00Z"), false).await;
+    assert_eq!(first.expired(), 1);
+    for (_, r) in &ids[0] {
+        assert!(!readable(&s, *r).await);
+    }
+    let state_of = |name: &'static str, tenant: TenantId| {
+        let engine = &s.engine;
+        async move {
+            engine
+                .buckets(Some(tenant), 100)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|b| b.name == name)
+                .unwrap()
+                .state
+        }
+    };
+    if partitioned {
+        assert!(first.partitions.is_empty(), "{first:?}");
+        assert_eq!(
+            state_of("sms-voice/2025-01-16", s.tenant).await,
+            BucketState::Expired
+        );
+        let parts = s
+            .engine
+            .record_partitions(at("2025-07-17T00:00:00Z"))
+            .await
+            .unwrap();
+        let week = parts.iter().find(|p| p.name == "records_w2898").unwrap();
+        assert_eq!(
+            (week.waiting, week.expired, week.records),
+            (3, 1, 3),
+            "{parts:?}"
+        );
+    } else {
+        assert_eq!(first.by_rule["sms-voice"].purged, 3);
+        assert_eq!(
+            state_of("sms-voice/2025-01-16", s.tenant).await,
+            BucketState::Purged
+        );
+    }
+
+    // The week's last day: every bucket of this customer has expired; the held one waits,
+    // so the partition stays.
+    let last = sweep(&s, at("2025-07-23T00:00:00Z"), false).await;
+    assert_eq!(last.expired(), 2, "{last:?}");
+    assert!(last.partitions.is_empty());
+    assert!(
+        readable_as_principal(&s, &held_principal, held).await,
+        "held data stays readable"
+    );
+
+    // The week is over and the hold still stands: this customer's expired buckets go in
+    // batches; the held bucket and its partition stay.
+    let over = sweep(&s, at("2025-07-24T00:00:00Z"), false).await;
+    assert!(over.partitions.is_empty());
+    for name in [
+        "sms-voice/2025-01-16",
+        "sms-voice/2025-01-18",
+        "sms-voice/2025-01-22",
+    ] {
+        assert_eq!(
+            state_of(name, s.tenant).await,
+            BucketState::Purged,
+            "{name}"
+        );
+    }
+    if partitioned {
+        assert_eq!(over.by_rule["sms-voice"].purged, 9, "{over:?}");
+    }
+    assert!(readable_as_principal(&s, &held_principal, held).await);
+
+    // Lifted: the held bucket expires, and the partition goes with it.
+    s.engine
+        .lift_hold(&Actor::Cli, other.id, hold.id)
+        .await
+        .unwrap();
+    let lifted = sweep(&s, at("2025-07-24T00:00:01Z"), false).await;
+    assert_eq!(lifted.expired(), 1);
+    assert!(!readable_as_principal(&s, &held_principal, held).await);
+    assert_eq!(
+        state_of("sms-voice/2025-01-20", other.id).await,
+        BucketState::Purged
+    );
+    if partitioned {
+        assert_eq!(lifted.partitions.len(), 1, "{lifted:?}");
+        assert_eq!(lifted.partitions[0].name, "records_w2898");
+        assert_eq!(lifted.partitions[0].records, 1);
+        let parts = s
+            .engine
+            .record_partitions(at("2025-07-24T00:00:01Z"))
+            .await
+            .unwrap();
+        assert!(parts.iter().all(|p| p.name != "records_w2898"), "{parts:?}");
+    }
+    let purges = actions(&s)
+        .await
+        .iter()
+        .filter(|a| *a == "retention.purge")
+        .count();
+    assert_eq!(purges, 4, "one purge event per bucket");
+    assert_eq!(
+        s.engine.verify_audit().await.unwrap().verdict,
+        ChainVerdict::Intact
+    );
+}
+
+async fn readable_as_principal(s: &Setup, principal: &Principal, record: RecordId) -> bool {
+    match s.engine.record(principal, record, "transmission").await {
+        Ok(r) => r.data.is_some(),
+        Err(_) => false,
+    }
+}
+
+/// A replica that knew a partition another replica has since dropped writes into that week
+/// again: its write is refused as raced, retried, and the partition made anew.
+#[tokio::test]
+async fn a_partition_dropped_by_another_replica_is_made_again_for_new_records() {
+    let s = setup().await;
+    s.clock.set(at("2025-01-16T09:00:00Z"));
+    ingest(&s, &["+31617800001"], at("2025-01-16T09:00:00Z")).await;
+    let other = replica(&s).await;
+    let now = at("2025-07-24T00:00:00Z");
+    s.clock.set(now);
+    let report = other
+        .sweep(
+            &Actor::System,
+            SweepOptions {
+                now,
+                dry_run: false,
+                purge_batch: 10,
+                lease: custodian_engine::retention::DEFAULT_LEASE,
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.expired(), 1);
+    if s.engine.store().drops_partitions() {
+        assert_eq!(report.partitions.len(), 1, "{report:?}");
+    }
+    // Back in time, the first replica files a record of another day of that week.
+    s.clock.set(at("2025-01-20T10:00:00Z"));
+    let ids = ingest(&s, &["+31617800002"], at("2025-01-20T09:00:00Z")).await;
+    assert!(readable(&s, ids[0].1).await);
+    let later = sweep(&s, at("2025-07-24T00:00:01Z"), false).await;
+    assert_eq!(later.expired(), 1);
+    assert!(!readable(&s, ids[0].1).await);
+}
+
+/// Records of a day whose bucket has already expired are refused: Custodian does not store
+/// data its retention no longer allows (nor a new key for a bucket whose key it destroyed).
+#[tokio::test]
+async fn records_for_a_bucket_that_has_expired_are_refused() {
+    let s = setup().await;
+    ingest(&s, &["+31617900001"], t0()).await;
+    let report = sweep(&s, at("2025-07-16T00:00:00Z"), false).await;
+    assert_eq!(report.expired(), 1);
+    let before = s.engine.buckets(Some(s.tenant), 10).await.unwrap();
+    let err = s
+        .engine
+        .ingest(&s.principal, vec![sms("+31617900002", t0())], None, b"")
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("sms-voice/2025-01-15") && err.to_string().contains("ended"),
+        "{err}"
+    );
+    assert_eq!(s.engine.buckets(Some(s.tenant), 10).await.unwrap(), before);
+    // The next day's bucket still takes records.
+    let next = at("2025-01-16T08:00:00Z");
+    s.clock.set(next);
+    ingest(&s, &["+31617900003"], next).await;
+}
+
+/// R5's alternative: "or, if you are an existing customer, for the duration of the services".
+/// A person with an account keeps their marketing data past the twelve months until the
+/// contract ends; a prospect's expires after twelve months.
+#[tokio::test]
+async fn existing_customers_keep_marketing_data_for_the_duration_of_the_services() {
+    let s = setup().await;
+    let mut prospect = custodian_testkit::samples::one_per_product()
+        .into_iter()
+        .find(|r| r["product"] == "leads")
+        .unwrap();
+    prospect["identifiers"] = json!({ "email": "piet.prospect@example.com" });
+    prospect["occurred_at"] = json!(t0());
+    let prospect: IngestRecord = serde_json::from_value(prospect).unwrap();
+    let stored = s
+        .engine
+        .ingest(
+            &s.principal,
+            vec![
+                sample("leads", t0()),
+                prospect,
+                sample("customer-account", t0()),
+            ],
+            None,
+            b"",
+        )
+        .await
+        .unwrap();
+    let (customer_lead, prospect_lead, account) = (
+        stored.records[0].id,
+        stored.records[1].id,
+        stored.records[2].id,
+    );
+    assert_eq!(
+        stored.records[0].subject, stored.records[2].subject,
+        "the lead holds the account"
+    );
+    assert_ne!(stored.records[0].subject, stored.records[1].subject);
+
+    // Twelve months on: the prospect's marketing data expires, the customer's is kept.
+    let report = sweep(&s, at("2026-01-16T00:00:00Z"), false).await;
+    assert_eq!(report.expired(), 1, "{report:?}");
+    assert!(!readable_as(&s, prospect_lead, "promote-services").await);
+    assert!(readable_as(&s, customer_lead, "promote-services").await);
+    assert_eq!(expiry_of(&s, "marketing/customers").await, None);
+    let moves = actions(&s)
+        .await
+        .iter()
+        .filter(|a| *a == "retention.move")
+        .count();
+    assert!(moves >= 1, "the move is audited");
+
+    // The services end: kept to the end of that day, then gone; the account stays (R7).
+    s.engine
+        .set_contract_end(&Actor::Cli, s.tenant, Some(jiff::civil::date(2026, 6, 30)))
+        .await
+        .unwrap();
+    assert_eq!(
+        expiry_of(&s, "marketing/customers").await,
+        Some(at("2026-07-01T00:00:00Z"))
+    );
+    let during = sweep(&s, at("2026-06-30T23:59:59Z"), false).await;
+    assert_eq!(during.expired(), 0, "{during:?}");
+    assert!(readable_as(&s, customer_lead, "promote-services").await);
+    let after = sweep(&s, at("2026-07-01T00:00:00Z"), false).await;
+    assert_eq!(after.expired(), 1, "{after:?}");
+    assert!(!readable_as(&s, customer_lead, "promote-services").await);
+    assert!(readable_as(&s, account, "create-account").await);
+    assert_eq!(
+        s.engine.verify_audit().await.unwrap().verdict,
+        ChainVerdict::Intact
     );
 }

@@ -763,6 +763,15 @@ impl<'a, 'r> VersionChecker<'a, 'r> {
             }
             if let Some(alternative) = &rule.existing_customers {
                 self.period(rule.file, &alternative.period);
+                if let Some(product) = &alternative.holders_of {
+                    self.resolve(
+                        rule.file,
+                        &format!("{owner}: `existing_customers.holders_of`"),
+                        PRODUCT,
+                        product,
+                        Code::UnknownReference,
+                    );
+                }
             }
             if let Some(setting) = &rule.customer_setting {
                 let min = self.period(rule.file, &setting.min);

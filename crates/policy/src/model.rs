@@ -976,6 +976,10 @@ pub struct RetentionAlternative {
     pub basis: RetentionBasis,
     /// The period (ISO 8601).
     pub period: Text,
+    /// The product whose holders are the group (e.g. `customer-account`: people with an
+    /// account are existing customers). Without it the alternative is stated but not applied.
+    #[serde(default)]
+    pub holders_of: Option<Ref>,
 }
 
 /// Bounds within which a customer may set its own period.

@@ -40,8 +40,8 @@ pub use records::{
     IdempotencyEntry, IdentifierLink, NewSubject, RecordBatch, RecordQuery, RecordRow, SubjectRow,
 };
 pub use retention::{
-    AggregateRow, BucketRow, BucketState, Census, LegalHold, NewBucket, RecordMove, RecordToMove,
-    RetentionTerms, TermsChange,
+    AggregateRow, BucketRow, BucketState, Census, LegalHold, NewBucket, PartitionDrop,
+    PartitionRow, RecordMove, RecordToMove, RetentionTerms, TermsChange,
 };
 
 /// Which database is behind a [`Store`].
@@ -461,6 +461,37 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         bucket: &str,
         limit: u32,
     ) -> Result<Vec<RecordToMove>>;
+
+    /// Whether expired buckets' rows leave with their partition ([`Store::drop_partition`],
+    /// PostgreSQL) rather than in batches ([`Store::purge_bucket`]).
+    fn drops_partitions(&self) -> bool {
+        false
+    }
+
+    /// The partitions of the records table whose span has begun at `now`, with where their
+    /// buckets stand; none where records are not partitioned.
+    async fn partitions(&self, _now: Timestamp) -> Result<Vec<PartitionRow>> {
+        Ok(Vec::new())
+    }
+
+    /// Drops a partition whole if no bucket filed in it is waiting (live, expiring or not yet
+    /// counted), and marks its expired buckets purged, each with the audit event `audit` makes
+    /// for it, in one transaction. `None` when it is not ready, gone, or busy (its lock was not
+    /// granted in time): a later sweep tries again.
+    async fn drop_partition(
+        &self,
+        _part: i32,
+        _at: Timestamp,
+        _audit: &(dyn for<'b> Fn(&'b BucketRow) -> NewAuditEvent + Send + Sync),
+    ) -> Result<Option<PartitionDrop>> {
+        Ok(None)
+    }
+
+    /// The expired, counted buckets filed in a partition, not yet purged (for purging them in
+    /// batches when the partition cannot go: a bucket under a hold is still in it).
+    async fn expired_in_partition(&self, _part: i32) -> Result<Vec<BucketRow>> {
+        Ok(Vec::new())
+    }
 
     /// Files records in other buckets (registering those that are new), with the audit
     /// event, in one transaction.

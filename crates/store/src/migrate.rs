@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 8;
+pub const LATEST_VERSION: i64 = 9;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -50,6 +50,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 8,
         name: "retention terms",
         sql: include_str!("../migrations/sqlite/0008_retention_terms.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "record partitions",
+        sql: include_str!("../migrations/sqlite/0009_record_partitions.sql"),
     },
 ];
 
@@ -93,6 +98,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 8,
         name: "retention terms",
         sql: include_str!("../migrations/postgres/0008_retention_terms.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "record partitions",
+        sql: include_str!("../migrations/postgres/0009_record_partitions.sql"),
     },
 ];
 

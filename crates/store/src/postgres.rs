@@ -25,6 +25,7 @@ use crate::{
 };
 
 mod notices;
+mod partitions;
 mod retention;
 
 /// An arbitrary, fixed key for the advisory lock that serialises migrations across replicas.
@@ -35,6 +36,8 @@ pub(crate) struct PgStore {
     pool: Pool,
     chain_key: ChainKey,
     described: String,
+    /// Partitions of `records` known to exist.
+    parts: std::sync::Mutex<std::collections::HashSet<i32>>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -77,6 +80,7 @@ impl PgStore {
             pool: pool(url)?,
             chain_key,
             described: redact(url),
+            parts: std::sync::Mutex::default(),
         };
         let mut client = store.client().await?;
         migrate(&mut client, POSTGRES, LATEST_VERSION, None).await?;
@@ -634,8 +638,9 @@ impl Store for PgStore {
     async fn store_batch(&self, batch: RecordBatch) -> Result<AuditEvent> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg_err)?;
-        let event = store_batch(&tx, &self.chain_key, &batch).await?;
+        let (event, made) = store_batch(&tx, &self.chain_key, &self.parts, &batch).await?;
         tx.commit().await.map_err(pg_err)?;
+        partitions::remember(&self.parts, &made);
         Ok(event)
     }
 
@@ -875,6 +880,27 @@ impl Store for PgStore {
         self.r_buckets(tenant, limit).await
     }
 
+    fn drops_partitions(&self) -> bool {
+        true
+    }
+
+    async fn partitions(&self, now: Timestamp) -> Result<Vec<crate::PartitionRow>> {
+        self.p_partitions(now).await
+    }
+
+    async fn drop_partition(
+        &self,
+        part: i32,
+        at: Timestamp,
+        audit: &(dyn for<'b> Fn(&'b BucketRow) -> NewAuditEvent + Send + Sync),
+    ) -> Result<Option<crate::PartitionDrop>> {
+        self.p_drop(part, at, audit).await
+    }
+
+    async fn expired_in_partition(&self, part: i32) -> Result<Vec<BucketRow>> {
+        self.p_expired_in(part).await
+    }
+
     async fn aggregates(&self, tenant: TenantId) -> Result<Vec<AggregateRow>> {
         self.r_aggregates(tenant).await
     }
@@ -1090,8 +1116,9 @@ fn to_record(r: &Row) -> Result<RecordRow> {
 async fn store_batch(
     tx: &Transaction<'_>,
     key: &ChainKey,
+    parts: &std::sync::Mutex<std::collections::HashSet<i32>>,
     batch: &RecordBatch,
-) -> Result<AuditEvent> {
+) -> Result<(AuditEvent, Vec<i32>)> {
     // Each table takes the whole batch in one statement (arrays through UNNEST): one round
     // trip per table instead of one per row.
     let tenant = batch.tenant.as_uuid();
@@ -1152,8 +1179,18 @@ async fn store_batch(
             }
         }
     }
+    let mut made = Vec::new();
     if !batch.records.is_empty() {
         let rs = &batch.records;
+        let mut names: Vec<&str> = rs.iter().map(|r| r.bucket.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let (filed, new_parts) = retention::filed_in(tx, parts, tenant, &names).await?;
+        made = new_parts;
+        let record_parts: Vec<i32> = rs
+            .iter()
+            .map(|r| filed.get(&r.bucket).copied().unwrap_or(partitions::OPEN))
+            .collect();
         let ids: Vec<Uuid> = rs.iter().map(|r| r.id.as_uuid()).collect();
         let subjects: Vec<Uuid> = rs.iter().map(|r| r.subject.as_uuid()).collect();
         let products: Vec<&str> = rs.iter().map(|r| r.product.as_str()).collect();
@@ -1179,17 +1216,17 @@ async fn store_batch(
         let payloads: Vec<&[u8]> = rs.iter().map(|r| r.payload.as_slice()).collect();
         tx.execute(
             &format!(
-                "INSERT INTO records ({RECORD_COLUMNS})
+                "INSERT INTO records ({RECORD_COLUMNS}, part)
                  SELECT u.id, $1, u.subject, u.product, u.categories, u.purpose, u.basis, u.source,
                         u.role, u.country, u.occurred, u.ingested, u.rule, u.bucket, u.scope,
-                        u.expires, u.version, u.supersedes, u.superseded, u.wrapped, u.payload
+                        u.expires, u.version, u.supersedes, u.superseded, u.wrapped, u.payload, u.part
                  FROM UNNEST($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
                              $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[],
                              $13::text[], $14::text[], $15::text[], $16::bigint[], $17::int4[],
-                             $18::uuid[], $19::bool[], $20::bytea[], $21::bytea[])
+                             $18::uuid[], $19::bool[], $20::bytea[], $21::bytea[], $22::int4[])
                       AS u(id, subject, product, categories, purpose, basis, source, role, country,
                            occurred, ingested, rule, bucket, scope, expires, version, supersedes,
-                           superseded, wrapped, payload)"
+                           superseded, wrapped, payload, part)"
             ),
             &[
                 &tenant,
@@ -1213,10 +1250,11 @@ async fn store_batch(
                 &superseded,
                 &wrapped,
                 &payloads,
+                &record_parts,
             ],
         )
         .await
-        .map_err(pg_err)?;
+        .map_err(|e| partitions::raced_on_partition(parts, e))?;
         for old in rs.iter().filter_map(|r| r.supersedes) {
             tx.execute(
                 "UPDATE records SET superseded = TRUE, wrapped_key = ''::bytea WHERE id = $1 AND tenant_id = $2",
@@ -1237,5 +1275,5 @@ async fn store_batch(
             other => other,
         })?;
     }
-    append(tx, key, &batch.audit).await
+    Ok((append(tx, key, &batch.audit).await?, made))
 }

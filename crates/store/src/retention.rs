@@ -206,3 +206,43 @@ pub enum TermsChange {
         period: Option<String>,
     },
 }
+
+/// The refusal to file records in a bucket whose retention has ended: its key is destroyed
+/// and its rows are going or gone, so data for it may no longer be kept.
+pub(crate) fn ended(bucket: &str) -> crate::StoreError {
+    crate::StoreError::Conflict(format!(
+        "the retention of bucket `{bucket}` has ended (its key is destroyed): records for it may no longer be stored"
+    ))
+}
+
+/// A partition of the records table (PostgreSQL partitions records by when their bucket
+/// expires), with where the buckets filed in it stand.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PartitionRow {
+    /// The table's name.
+    pub name: String,
+    /// Its partition value.
+    pub part: i32,
+    /// The first expiry it holds.
+    pub from: Timestamp,
+    /// Every bucket filed in it expires before this.
+    pub until: Timestamp,
+    /// Buckets filed in it that are live, expiring or not yet counted: it is not dropped
+    /// while there are any.
+    pub waiting: i64,
+    /// Buckets filed in it that are expired (key destroyed) and counted, waiting for it.
+    pub expired: i64,
+    /// The records those expired buckets held.
+    pub records: i64,
+}
+
+/// A partition dropped whole.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PartitionDrop {
+    /// The table's name.
+    pub name: String,
+    /// The buckets it held, now purged.
+    pub buckets: Vec<BucketRow>,
+    /// The records they held.
+    pub records: i64,
+}

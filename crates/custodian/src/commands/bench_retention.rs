@@ -59,8 +59,6 @@ pub async fn run(
             .context("a bucket was not registered")
     };
     let first = bucket_of(0)?;
-    let second = bucket_of(1)?;
-
     // The bulk: rows as the store keeps them (metadata in clear, a sealed-size payload), the
     // same for both ways of expiring.
     let subject = SubjectId::new();
@@ -149,23 +147,44 @@ pub async fn run(
     }
     eprintln!();
     let load_secs = loading.elapsed().as_secs_f64();
-    let (Some(first_due), Some(second_due)) = (first.expires_at, second.expires_at) else {
+    let Some(first_due) = first.expires_at else {
         bail!("the benchmark's buckets have no expiry");
     };
-
-    // Ours: the sweep at the first bucket's expiry takes exactly that bucket.
-    let report = engine
-        .sweep(
+    // The purge sweep then takes a week more: on PostgreSQL up to the end of the partition
+    // of the bucket a week after the first (a whole week of buckets, dropped at once); on
+    // SQLite seven days, in batches.
+    let a_week_on = bucket_of(7.min(buckets - 2))?
+        .expires_at
+        .context("the benchmark's buckets have no expiry")?;
+    let partitions = engine.record_partitions(a_week_on).await?;
+    let week_due = partitions
+        .iter()
+        .find(|p| p.from <= a_week_on && a_week_on < p.until)
+        .map_or(a_week_on, |p| p.until);
+    // The naive DELETE then takes the next bucket after those.
+    let Some(next_due) = (0..buckets)
+        .filter_map(|i| bucket_of(i).ok()?.expires_at)
+        .find(|due| *due > week_due)
+    else {
+        bail!(
+            "--buckets is too small: no bucket is left after the first week for the naive DELETE"
+        );
+    };
+    let sweep_at = |now| {
+        engine.sweep(
             &Actor::Cli,
             SweepOptions {
-                now: first_due,
+                now,
                 dry_run: false,
                 purge_batch,
                 lease: DEFAULT_LEASE,
             },
             &|_| {},
         )
-        .await?;
+    };
+
+    // Ours: the sweep at the first bucket's expiry takes exactly that bucket.
+    let report = sweep_at(first_due).await?;
     let ours = report
         .buckets
         .iter()
@@ -174,14 +193,30 @@ pub async fn run(
     let probe = engine.record(&principal, probes[0], "transmission").await;
     let unreadable = !matches!(probe, Ok(ref r) if r.data.is_some());
     let unreadable_ms = ours.unreadable_ms.unwrap_or(f64::NAN);
-    let purge_ms = ours.purge_ms.unwrap_or(f64::NAN);
-    let purge_rate = ours.purged as f64 / (purge_ms / 1e3);
+    let mut purged = ours.purged;
+    let mut purge_ms = ours.purge_ms.unwrap_or(0.0);
 
-    // Naive: the second bucket's rows stay readable until one big DELETE commits.
+    // The rest of the week: rows deleted in batches (SQLite) or whole partitions dropped.
+    let rest = sweep_at(week_due).await?;
+    purged += rest.buckets.iter().map(|b| b.purged).sum::<u64>();
+    purge_ms += rest.buckets.iter().filter_map(|b| b.purge_ms).sum::<f64>();
+    let drops: Vec<_> = report.partitions.iter().chain(&rest.partitions).collect();
+    let dropped: Vec<String> = drops
+        .iter()
+        .map(|p| format!("{} ({} rows, {:.1} ms)", p.name, p.records, p.ms))
+        .collect();
+    purged += drops
+        .iter()
+        .map(|p| u64::try_from(p.records).unwrap_or(0))
+        .sum::<u64>();
+    purge_ms += drops.iter().map(|p| p.ms).sum::<f64>();
+    let purge_rate = purged as f64 / (purge_ms / 1e3);
+
+    // Naive: the next bucket's rows stay readable until one big DELETE commits.
     let naive_start = Instant::now();
     let deleted = engine
         .store()
-        .delete_expired_naively(second_due + SignedDuration::from_secs(1))
+        .delete_expired_naively(next_due + SignedDuration::from_secs(1))
         .await?;
     let naive_ms = naive_start.elapsed().as_secs_f64() * 1e3;
     let naive_rate = deleted as f64 / (naive_ms / 1e3);
@@ -191,19 +226,27 @@ pub async fn run(
         engine.store().backend()
     );
     println!(
-        "  ours:  bucket of {} records unreadable after {unreadable_ms:.1} ms (probe record opens: {}); purge of {} rows in {:.1} s = {purge_rate:.0} rows/s",
-        ours.records,
-        !unreadable,
-        ours.purged,
-        purge_ms / 1e3
+        "  ours:  bucket of {} records unreadable after {unreadable_ms:.1} ms (probe record opens: {})",
+        ours.records, !unreadable,
+    );
+    println!(
+        "  ours:  {} bucket(s) expired up to {week_due}; {purged} rows purged in {:.2} s = {purge_rate:.0} rows/s{}",
+        report.expired() + rest.expired(),
+        purge_ms / 1e3,
+        if dropped.is_empty() {
+            " (in batches)".to_string()
+        } else {
+            format!("; partitions dropped: {}", dropped.join(", "))
+        }
     );
     println!(
         "  naive: DELETE … WHERE expires_at < now removed {deleted} rows in {:.1} s = {naive_rate:.0} rows/s; readable until it commits",
         naive_ms / 1e3
     );
     println!(
-        "  time to unreadable: naive / ours = {:.0}×",
-        naive_ms / unreadable_ms
+        "  time to unreadable: naive / ours = {:.0}×; purge throughput: ours / naive = {:.1}×",
+        naive_ms / unreadable_ms,
+        purge_rate / naive_rate
     );
     Ok(ExitCode::SUCCESS)
 }

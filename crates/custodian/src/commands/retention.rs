@@ -108,6 +108,12 @@ pub async fn sweep(
     if moved > 0 {
         println!("  {moved} record(s) of subjects under a legal hold kept back");
     }
+    for p in &report.partitions {
+        println!(
+            "  partition {} dropped: {} bucket(s), {} record(s), {:.1} ms",
+            p.name, p.buckets, p.records, p.ms
+        );
+    }
     let busy = report
         .buckets
         .iter()
@@ -203,6 +209,12 @@ pub async fn report(config: Option<&Path>, command: RetentionCommand) -> anyhow:
         .into_iter()
         .filter(|h| h.active_at(now))
         .collect();
+    // Partitions hold every tenant's rows: shown when no tenant is asked for.
+    let partitions = if tenant.is_none() {
+        ctx.engine.record_partitions(now).await?
+    } else {
+        Vec::new()
+    };
     if format == "json" {
         println!(
             "{}",
@@ -212,6 +224,7 @@ pub async fn report(config: Option<&Path>, command: RetentionCommand) -> anyhow:
                 "open": open,
                 "holds": holds,
                 "past": past,
+                "partitions": partitions,
             }))?
         );
         return Ok(ExitCode::SUCCESS);
@@ -257,6 +270,17 @@ pub async fn report(config: Option<&Path>, command: RetentionCommand) -> anyhow:
             h.author,
             h.placed_at
         );
+    }
+    if !partitions.is_empty() {
+        println!(
+            "\nPartitions of the records whose span has begun (dropped once no bucket waits):"
+        );
+        for p in &partitions {
+            println!(
+                "  {}  expiries {} to {}  {} bucket(s) waiting, {} expired with {} record(s) to go with it",
+                p.name, p.from, p.until, p.waiting, p.expired, p.records
+            );
+        }
     }
     println!("\nPast expiries (newest first):");
     if past.is_empty() {

@@ -5,7 +5,9 @@ use jiff::Timestamp;
 use tokio_postgres::{Row, Transaction};
 use uuid::Uuid;
 
-use super::{PgStore, append, pg_err};
+use std::collections::{HashMap, HashSet};
+
+use super::{PgStore, append, partitions, pg_err};
 use crate::audit::NewAuditEvent;
 use crate::retention::{
     AggregateRow, BucketRow, BucketState, LegalHold, NewBucket, RecordMove, RecordToMove,
@@ -13,7 +15,7 @@ use crate::retention::{
 };
 use crate::{Result, StoreError, from_micros, micros};
 
-const BUCKET_COLUMNS: &str = "tenant_id, bucket, rule, anchor_on, expires_at_us, state, records, expired_at_us, purged_at_us";
+pub(super) const BUCKET_COLUMNS: &str = "tenant_id, bucket, rule, anchor_on, expires_at_us, state, records, expired_at_us, purged_at_us";
 const HOLD_COLUMNS: &str = "id, tenant_id, subject_id, case_ref, reason, author, placed_at_us, \
                             ends_at_us, lifted_at_us, lifted_by";
 
@@ -21,7 +23,7 @@ fn time(us: Option<i64>) -> Result<Option<Timestamp>> {
     us.map(from_micros).transpose()
 }
 
-fn bucket(r: &Row) -> Result<BucketRow> {
+pub(super) fn bucket(r: &Row) -> Result<BucketRow> {
     let state: String = r.get(5);
     Ok(BucketRow {
         tenant: TenantId::from_uuid(r.get(0)),
@@ -52,7 +54,8 @@ fn hold(r: &Row) -> Result<LegalHold> {
     })
 }
 
-/// Registers buckets that are new (inside the caller's transaction).
+/// Registers buckets that are new (inside the caller's transaction), each filed in the
+/// partition its expiry calls for.
 pub(super) async fn register(
     tx: &Transaction<'_>,
     tenant: Uuid,
@@ -61,19 +64,57 @@ pub(super) async fn register(
     if buckets.is_empty() {
         return Ok(());
     }
+    let now = micros(Timestamp::now());
     let names: Vec<&str> = buckets.iter().map(|b| b.name.as_str()).collect();
     let rules: Vec<&str> = buckets.iter().map(|b| b.rule.as_str()).collect();
     let anchors: Vec<Option<&str>> = buckets.iter().map(|b| b.anchor_on.as_deref()).collect();
     let expiries: Vec<Option<i64>> = buckets.iter().map(|b| b.expires_at.map(micros)).collect();
+    let parts: Vec<i32> = buckets
+        .iter()
+        .map(|b| partitions::part_of(b.expires_at.map(micros), b.anchor_on.as_deref(), now))
+        .collect();
     tx.execute(
-        "INSERT INTO buckets (tenant_id, bucket, rule, anchor_on, expires_at_us)
-         SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[])
+        "INSERT INTO buckets (tenant_id, bucket, rule, anchor_on, expires_at_us, part)
+         SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::text[], $5::bigint[], $6::int4[])
          ON CONFLICT (tenant_id, bucket) DO NOTHING",
-        &[&tenant, &names, &rules, &anchors, &expiries],
+        &[&tenant, &names, &rules, &anchors, &expiries, &parts],
     )
     .await
     .map_err(pg_err)?;
-    Ok(())
+    let ended = tx
+        .query(
+            "SELECT bucket FROM buckets WHERE tenant_id = $1 AND bucket = ANY($2) AND state <> 'live'
+             ORDER BY bucket LIMIT 1",
+            &[&tenant, &names],
+        )
+        .await
+        .map_err(pg_err)?;
+    match ended.first() {
+        Some(r) => Err(crate::retention::ended(&r.get::<_, String>(0))),
+        None => Ok(()),
+    }
+}
+
+/// The partitions the named buckets of a tenant are filed in (inside the caller's
+/// transaction, after [`register`]), and makes those that are missing: returns the part of
+/// each name and the parts made.
+pub(super) async fn filed_in(
+    tx: &Transaction<'_>,
+    known: &std::sync::Mutex<HashSet<i32>>,
+    tenant: Uuid,
+    names: &[&str],
+) -> Result<(HashMap<String, i32>, Vec<i32>)> {
+    let rows = tx
+        .query(
+            "SELECT bucket, COALESCE(part, 0) FROM buckets WHERE tenant_id = $1 AND bucket = ANY($2)",
+            &[&tenant, &names],
+        )
+        .await
+        .map_err(pg_err)?;
+    let parts: HashMap<String, i32> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let wanted: HashSet<i32> = parts.values().copied().collect();
+    let made = partitions::ensure(tx, known, &wanted).await?;
+    Ok((parts, made))
 }
 
 impl PgStore {
@@ -93,7 +134,8 @@ impl PgStore {
             .query(
                 &format!(
                     "SELECT {BUCKET_COLUMNS} FROM buckets
-                     WHERE state IN ('live', 'expiring', 'expired') AND expires_at_us <= $1
+                     WHERE (state IN ('live', 'expiring') OR (state = 'expired' AND records IS NULL))
+                       AND expires_at_us <= $1
                        AND ($3::bigint IS NULL OR (expires_at_us, tenant_id, bucket) > ($3, $4::uuid, $5::text))
                      ORDER BY expires_at_us, tenant_id, bucket LIMIT $2"
                 ),
@@ -248,22 +290,24 @@ impl PgStore {
         let client = self.client().await?;
         let row = client
             .query_one(
-                "SELECT state, records FROM buckets WHERE tenant_id = $1 AND bucket = $2",
+                "SELECT state, records, COALESCE(part, 0) FROM buckets WHERE tenant_id = $1 AND bucket = $2",
                 &[&tenant.as_uuid(), &name],
             )
             .await
             .map_err(pg_err)?;
-        let (state, counted): (String, Option<i64>) = (row.get(0), row.get(1));
+        let (state, counted, part): (String, Option<i64>, i32) =
+            (row.get(0), row.get(1), row.get(2));
         if state != "expired" || counted.is_none() {
             return Err(StoreError::Conflict(format!(
                 "bucket {name} is {state}: only an expired bucket (key destroyed), once counted, is purged"
             )));
         }
+        // Row ids (ctid) are only unique within one partition: both sides name it.
         let n = client
             .execute(
-                "DELETE FROM records WHERE ctid = ANY (ARRAY(
-                    SELECT ctid FROM records WHERE tenant_id = $1 AND bucket = $2 LIMIT $3))",
-                &[&tenant.as_uuid(), &name, &i64::from(limit)],
+                "DELETE FROM records WHERE part = $4 AND ctid = ANY (ARRAY(
+                    SELECT ctid FROM records WHERE part = $4 AND tenant_id = $1 AND bucket = $2 LIMIT $3))",
+                &[&tenant.as_uuid(), &name, &i64::from(limit), &part],
             )
             .await
             .map_err(pg_err)?;
@@ -447,16 +491,28 @@ impl PgStore {
         let names: Vec<&str> = moves.iter().map(|m| m.bucket.as_str()).collect();
         let keys: Vec<&[u8]> = moves.iter().map(|m| m.wrapped_key.as_slice()).collect();
         let expiries: Vec<Option<i64>> = moves.iter().map(|m| m.expires_at.map(micros)).collect();
+        let mut distinct = names.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let (filed, made) = filed_in(&tx, &self.parts, tenant.as_uuid(), &distinct).await?;
+        let parts: Vec<i32> = moves
+            .iter()
+            .map(|m| filed.get(&m.bucket).copied().unwrap_or(partitions::OPEN))
+            .collect();
+        // A record whose bucket is filed in another partition moves there with it.
         tx.execute(
-            "UPDATE records SET bucket = m.bucket, wrapped_key = m.wrapped_key, expires_at_us = m.expires_at
-             FROM UNNEST($2::uuid[], $3::text[], $4::bytea[], $5::bigint[]) AS m (id, bucket, wrapped_key, expires_at)
+            "UPDATE records SET bucket = m.bucket, wrapped_key = m.wrapped_key, expires_at_us = m.expires_at,
+                                part = m.part
+             FROM UNNEST($2::uuid[], $3::text[], $4::bytea[], $5::bigint[], $6::int4[])
+                  AS m (id, bucket, wrapped_key, expires_at, part)
              WHERE records.tenant_id = $1 AND records.id = m.id",
-            &[&tenant.as_uuid(), &ids, &names, &keys, &expiries],
+            &[&tenant.as_uuid(), &ids, &names, &keys, &expiries, &parts],
         )
         .await
-        .map_err(pg_err)?;
+        .map_err(|e| partitions::raced_on_partition(&self.parts, e))?;
         append(&tx, &self.chain_key, audit).await?;
         tx.commit().await.map_err(pg_err)?;
+        partitions::remember(&self.parts, &made);
         Ok(())
     }
 
@@ -527,26 +583,41 @@ impl PgStore {
             }
         }
         .map_err(pg_err)?;
+        let now = micros(Timestamp::now());
+        let mut made = Vec::new();
         for (name, expiry) in expiries {
-            let n = tx
-                .execute(
-                    "UPDATE buckets SET expires_at_us = $3 WHERE tenant_id = $1 AND bucket = $2 AND state = 'live'",
-                    &[&t, name, &expiry.map(micros)],
+            let Some(row) = tx
+                .query_opt(
+                    "SELECT anchor_on, COALESCE(part, 0) FROM buckets
+                     WHERE tenant_id = $1 AND bucket = $2 AND state = 'live' FOR UPDATE",
+                    &[&t, name],
                 )
                 .await
-                .map_err(pg_err)?;
-            // Each record's own expiry follows its bucket's (never before any record's due day).
-            if n == 1 {
-                tx.execute(
-                    "UPDATE records SET expires_at_us = $3 WHERE tenant_id = $1 AND bucket = $2",
-                    &[&t, name, &expiry.map(micros)],
-                )
-                .await
-                .map_err(pg_err)?;
-            }
+                .map_err(pg_err)?
+            else {
+                continue;
+            };
+            let (anchor, was): (Option<String>, i32) = (row.get(0), row.get(1));
+            let part = partitions::part_of(expiry.map(micros), anchor.as_deref(), now);
+            tx.execute(
+                "UPDATE buckets SET expires_at_us = $3, part = $4 WHERE tenant_id = $1 AND bucket = $2",
+                &[&t, name, &expiry.map(micros), &part],
+            )
+            .await
+            .map_err(pg_err)?;
+            made.extend(partitions::ensure(&tx, &self.parts, &HashSet::from([part])).await?);
+            // Each record's own expiry follows its bucket's (never before any record's due
+            // day), and its rows follow it to the partition of its new expiry.
+            tx.execute(
+                "UPDATE records SET expires_at_us = $3, part = $4 WHERE tenant_id = $1 AND bucket = $2 AND part = $5",
+                &[&t, name, &expiry.map(micros), &part, &was],
+            )
+            .await
+            .map_err(|e| partitions::raced_on_partition(&self.parts, e))?;
         }
         append(&tx, &self.chain_key, audit).await?;
         tx.commit().await.map_err(pg_err)?;
+        partitions::remember(&self.parts, &made);
         Ok(())
     }
 

@@ -80,6 +80,17 @@ pub(super) fn register(tx: &Transaction<'_>, tenant: Uuid, buckets: &[NewBucket]
         ])
         .map_err(db_err)?;
     }
+    let mut state = tx
+        .prepare_cached("SELECT state FROM buckets WHERE tenant_id = ?1 AND bucket = ?2")
+        .map_err(db_err)?;
+    for b in buckets {
+        let s: String = state
+            .query_row(params![tenant, b.name], |r| r.get(0))
+            .map_err(db_err)?;
+        if s != "live" {
+            return Err(crate::retention::ended(&b.name));
+        }
+    }
     Ok(())
 }
 
