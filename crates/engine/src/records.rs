@@ -485,15 +485,39 @@ impl Engine {
                     format!("retention rule `{rule_id}` has no usable period"),
                 )
             })?;
+        // A jurisdiction may require longer (R2): the country where the communication
+        // terminates, or the customer's own region, standing for its contracting entity.
+        let terminating = input.country.as_deref().map(str::to_ascii_uppercase);
+        let contracting = region.map(str::to_ascii_uppercase);
+        let required = crate::retention::jurisdiction_period(
+            rule,
+            &[terminating.as_deref(), contracting.as_deref()],
+        );
+        let (period, lengthened) = match required {
+            Some((p, text)) => (p, Some(text)),
+            None => (period, None),
+        };
         // A period the customer agreed within the rule's bounds counts from collection.
         let agreed = rule
             .customer_setting
             .as_ref()
             .and(terms.periods.get(rule_id))
             .and_then(|p| custodian_policy::period::parse(p).ok());
+        let agreed_period = agreed.is_some();
         let (period, basis) = match agreed {
             Some(p) => (p, Some(RetentionBasis::Collection)),
             None => (period, rule.basis),
+        };
+        // Visitor data lives as long as the cookie it is about (R13): counted from the visit,
+        // in day buckets per lifespan.
+        let (period, basis, lengthened) = if basis == Some(RetentionBasis::CookieLifespan) {
+            match crate::retention::cookie_lifespan(v, &input.data) {
+                Ok(Some((p, text))) => (p, Some(RetentionBasis::Collection), Some(text)),
+                Ok(None) => (period, None, lengthened),
+                Err(message) => return Err(invalid(index, "data.cookie-data", message)),
+            }
+        } else {
+            (period, basis, lengthened)
         };
         // Until the contract ends such records have no expiry; once its end is known, the
         // period counts from it.
@@ -539,11 +563,12 @@ impl Engine {
                             format!("the expiry cannot be computed: {e}"),
                         )
                     })?;
-                (
-                    format!("{rule_id}/{anchor}"),
-                    Some(anchor.to_string()),
-                    Some(bucket_expiry),
-                )
+                // Records kept longer for a jurisdiction have day buckets of their own.
+                let name = match (&lengthened, agreed_period) {
+                    (Some(text), false) => format!("{rule_id}/{anchor}/{text}"),
+                    _ => format!("{rule_id}/{anchor}"),
+                };
+                (name, Some(anchor.to_string()), Some(bucket_expiry))
             }
             None => (format!("{rule_id}/open"), None, None),
         };

@@ -80,6 +80,93 @@ pub fn held_bucket(rule: &str) -> String {
     format!("{rule}/{HELD}")
 }
 
+/// The longest period the law of `countries` requires under `rule` (R2: "In other
+/// jurisdictions ... may be up to two years"), with its text, when one is longer than the
+/// rule's own and no longer than its `max_period`.
+pub fn jurisdiction_period(
+    rule: &custodian_policy::model::RetentionRule,
+    countries: &[Option<&str>],
+) -> Option<(Period, String)> {
+    let reference: Date = jiff::civil::date(2000, 1, 1);
+    let end = |p: &Period| reference.checked_add(p.span()).ok();
+    let parse = |t: &str| custodian_policy::period::parse(t).ok();
+    let own = end(&parse(rule.period.as_ref()?.as_str())?)?;
+    let max = end(&parse(rule.max_period.as_ref()?.as_str())?)?;
+    rule.jurisdictions
+        .iter()
+        .filter(|j| {
+            j.countries
+                .iter()
+                .any(|c| countries.iter().flatten().any(|x| *x == c.as_str()))
+        })
+        .filter_map(|j| {
+            let p = parse(j.period.as_str())?;
+            let e = end(&p)?;
+            (e > own && e <= max).then(|| (e, p, j.period.as_str().to_string()))
+        })
+        .max_by_key(|(e, _, _)| *e)
+        .map(|(_, p, text)| (p, text))
+}
+
+/// How long a visitor record is kept under a rule that follows cookie lifespans (R13: "The
+/// retention periods for cookies are specified below"): the lifespan of the cookie its
+/// `cookie-data` names (by id or name in the policy's inventory), a
+/// session cookie's until the end of the visit's day, or the longest lifespan in the
+/// inventory when it names none; with the lifespan's text. `None` when a cookie lives as long
+/// as tracking goes on (2016: "as long as the site is being tracked"). A cookie the inventory
+/// does not declare is refused.
+pub fn cookie_lifespan(
+    v: &custodian_policy::PolicyVersion,
+    data: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Option<(Period, String)>, String> {
+    let named: Vec<&str> = data
+        .get("cookie-data")
+        .and_then(|c| c.get("name"))
+        .and_then(serde_json::Value::as_str)
+        .into_iter()
+        .collect();
+    let mut cookies = Vec::new();
+    for name in &named {
+        let cookie = v
+            .cookie
+            .iter()
+            .find(|c| c.id.as_str() == *name || c.name == *name)
+            .ok_or_else(|| {
+                format!(
+                    "cookie `{name}` is not in the policy's cookie inventory; declare it there first (known: {})",
+                    v.cookie.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
+                )
+            })?;
+        cookies.push(cookie);
+    }
+    if named.is_empty() {
+        cookies = v.cookie.iter().collect();
+    }
+    let reference: Date = jiff::civil::date(2000, 1, 1);
+    let mut longest: Option<(Date, Period, String)> = None;
+    for c in cookies {
+        let text = c.lifespan.as_ref().map_or("session", |l| l.as_str());
+        let period = match text {
+            "while-tracked" => return Ok(None),
+            "session" => custodian_policy::period::parse("P0D"),
+            other => custodian_policy::period::parse(other),
+        }
+        .map_err(|e| {
+            format!(
+                "cookie `{}` has a lifespan that is not a period: {e}",
+                c.id.as_str()
+            )
+        })?;
+        let end = reference
+            .checked_add(period.span())
+            .map_err(|e| format!("cookie `{}`: {e}", c.id.as_str()))?;
+        if longest.as_ref().is_none_or(|(e, _, _)| end > *e) {
+            longest = Some((end, period, text.to_string()));
+        }
+    }
+    Ok(longest.map(|(_, p, t)| (p, t)))
+}
+
 /// The last segment of a rule's bucket for existing customers' records (kept for the
 /// duration of the services).
 pub const CUSTOMERS: &str = "customers";
@@ -928,14 +1015,30 @@ impl Engine {
             if records.is_empty() {
                 continue;
             }
-            let Some(period) = self.rule_period(&b.rule) else {
+            let Some(default) = self.rule_period(&b.rule) else {
                 continue;
             };
+            let v = self.policy_version()?;
+            let rule = v.retention.iter().find(|x| x.id.as_str() == b.rule);
             self.move_to(actor, tenant, records, |r| {
+                // The period the record was kept for: the rule's, or a jurisdiction's longer
+                // one (its own expiry tells which).
+                let lengthened = rule.and_then(|rule| {
+                    rule.jurisdictions.iter().find_map(|j| {
+                        let p = custodian_policy::period::parse(j.period.as_str()).ok()?;
+                        (own_expiry(r.occurred_at, &p).ok() == r.expires_at
+                            && own_expiry(r.occurred_at, &default).ok() != r.expires_at)
+                            .then(|| (p, j.period.as_str().to_string()))
+                    })
+                });
+                let period = lengthened.as_ref().map_or(default, |(p, _)| *p);
                 let (day, expiry) = day_bucket(r.occurred_at, &period).map_err(|e| {
                     EngineError::Unavailable(format!("an expiry cannot be computed: {e}"))
                 })?;
-                let own = format!("{}/{day}", r.rule);
+                let own = match &lengthened {
+                    Some((_, text)) => format!("{}/{day}/{text}", r.rule),
+                    None => format!("{}/{day}", r.rule),
+                };
                 // Back into its own day's bucket if that is still live; else a bucket of its own
                 // with the same expiry (already past: the next sweep expires it).
                 let name = if live.contains(own.as_str()) {

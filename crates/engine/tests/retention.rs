@@ -37,6 +37,10 @@ fn t0() -> Timestamp {
 }
 
 async fn setup() -> Setup {
+    setup_with(seeds_policy()).await
+}
+
+async fn setup_with(policy: custodian_policy::Policy) -> Setup {
     let db = TestDb::new().await;
     let master = Arc::new(MasterKey::generate());
     let clock = Arc::new(FixedClock::new(t0()));
@@ -44,15 +48,9 @@ async fn setup() -> Setup {
         .await
         .unwrap();
     let keys = custodian_store::open_keys(&db.location).await.unwrap();
-    let engine = Engine::new(
-        store,
-        keys,
-        Arc::new(seeds_policy()),
-        clock.clone(),
-        master.clone(),
-    )
-    .await
-    .unwrap();
+    let engine = Engine::new(store, keys, Arc::new(policy), clock.clone(), master.clone())
+        .await
+        .unwrap();
     let tenant = engine
         .create_tenant(&Actor::Cli, "Acme", Some("NL"))
         .await
@@ -482,10 +480,95 @@ async fn every_rule_files_records_with_its_seed_period() {
     assert_eq!(expiry("omnichannel"), None);
     assert_eq!(expiry("contacts-history"), None);
     assert_eq!(expiry("customer-account"), None);
-    // Only R1 falls due within a year.
+    // R13: the visitor sample is about the session cookie: gone after the visit's day.
+    assert_eq!(expiry("cookies"), plus(0.days()));
+    // Only R1, R14 and that visit fall due within a year.
     let report = sweep(&s, at("2025-12-31T00:00:00Z"), true).await;
     let rules: Vec<&str> = report.by_rule.keys().map(String::as_str).collect();
-    assert_eq!(rules, ["sms-voice", "support-calls"]);
+    assert_eq!(rules, ["cookies", "sms-voice", "support-calls"]);
+}
+
+/// R13: "The retention periods for cookies are specified below": visitor data is kept as long
+/// as the cookie it is about lives, per the policy's inventory; a cookie the inventory does
+/// not declare is refused.
+#[tokio::test]
+async fn visitor_data_lives_as_long_as_its_cookie() {
+    let s = setup().await;
+    let key = s
+        .engine
+        .create_api_key(
+            &Actor::Cli,
+            s.tenant,
+            "visitors",
+            &Scope::ALL
+                .iter()
+                .map(|x| x.as_str().to_string())
+                .collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+    let principal = s.engine.authenticate(&key.token).await.unwrap();
+    let visit = |ip: &str, cookie: serde_json::Value| -> IngestRecord {
+        let mut data = json!({ "ip-address": ip });
+        if !cookie.is_null() {
+            data["cookie-data"] = cookie;
+        }
+        serde_json::from_value(json!({
+            "product": "website-visitors",
+            "purpose": "website-operation",
+            "legal_basis": "legitimate-interest",
+            "identifiers": { "ip": ip },
+            "occurred_at": t0(),
+            "data": data,
+        }))
+        .unwrap()
+    };
+    s.engine
+        .ingest(
+            &principal,
+            vec![
+                visit(
+                    "192.0.2.10",
+                    json!({ "name": "_fbp", "domain": "www.example.com" }),
+                ),
+                visit("192.0.2.11", json!({ "name": "custodian_lang" })),
+                visit("192.0.2.12", serde_json::Value::Null),
+            ],
+            None,
+            b"",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        expiry_of(&s, "cookies/2025-01-15/P90D").await,
+        Some(at("2025-04-16T00:00:00Z"))
+    );
+    assert_eq!(
+        expiry_of(&s, "cookies/2025-01-15/P12M").await,
+        Some(at("2026-01-16T00:00:00Z"))
+    );
+    // Naming no cookie, the longest lifespan of the inventory bounds it.
+    assert_eq!(
+        expiry_of(&s, "cookies/2025-01-15/P13M").await,
+        Some(at("2026-02-16T00:00:00Z"))
+    );
+    let err = s
+        .engine
+        .ingest(
+            &principal,
+            vec![visit("192.0.2.13", json!({ "name": "_ga" }))],
+            None,
+            b"",
+        )
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("_ga") && text.contains("cookie inventory"),
+        "{text}"
+    );
+    let report = sweep(&s, at("2025-04-16T00:00:00Z"), false).await;
+    assert_eq!(report.by_rule["cookies"].records, 1, "{report:?}");
 }
 
 proptest! {
@@ -1163,4 +1246,103 @@ async fn existing_customers_keep_marketing_data_for_the_duration_of_the_services
         s.engine.verify_audit().await.unwrap().verdict,
         ChainVerdict::Intact
     );
+}
+
+/// R2: "In other jurisdictions ... may be up to two years": where the network a message
+/// terminates on, or the customer's contracting entity, is in a country whose law requires
+/// longer, the record is kept that long (the longest that applies), in day buckets of its own.
+#[tokio::test]
+async fn a_jurisdiction_that_requires_longer_keeps_sms_records_longer() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/messagebird");
+    custodian_testkit::copy_dir(&seeds, dir.path());
+    let file = dir.path().join("versions/2023/retention.toml");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "max_period = \"P2Y\"\n",
+        "max_period = \"P2Y\"\njurisdictions = [\n  { countries = [\"DE\", \"IT\"], period = \"P1Y\", because = \"traffic data retention law\" },\n  { countries = [\"IT\"], period = \"P2Y\", because = \"telephone traffic data retention law\" },\n]\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let (policy, report) = custodian_policy::load(dir.path());
+    let s = setup_with(policy.unwrap_or_else(|| panic!("{}", report.render(false)))).await;
+
+    let at_country = |country: &str, phone: &str| {
+        let mut r = sms(phone, t0());
+        r.country = Some(country.into());
+        r
+    };
+    let stored = s
+        .engine
+        .ingest(
+            &s.principal,
+            vec![
+                at_country("NL", "+31612000001"),
+                at_country("DE", "+491701234567"),
+                at_country("IT", "+393331234567"),
+            ],
+            None,
+            b"",
+        )
+        .await
+        .unwrap();
+    let ids: Vec<RecordId> = stored.records.iter().map(|r| r.id).collect();
+    assert_eq!(
+        expiry_of(&s, "sms-voice/2025-01-15").await,
+        Some(at("2025-07-16T00:00:00Z"))
+    );
+    assert_eq!(
+        expiry_of(&s, "sms-voice/2025-01-15/P1Y").await,
+        Some(at("2026-01-16T00:00:00Z"))
+    );
+    assert_eq!(
+        expiry_of(&s, "sms-voice/2025-01-15/P2Y").await,
+        Some(at("2027-01-16T00:00:00Z"))
+    );
+
+    // A customer whose contracting entity is in Italy: two years, wherever the message went.
+    let italian = s
+        .engine
+        .create_tenant(&Actor::Cli, "Ditta Italiana", Some("IT"))
+        .await
+        .unwrap();
+    let key = s
+        .engine
+        .create_api_key(
+            &Actor::Cli,
+            italian.id,
+            "test",
+            &[
+                Scope::RecordsRead.as_str().to_string(),
+                Scope::RecordsWrite.as_str().to_string(),
+            ],
+        )
+        .await
+        .unwrap();
+    let italian_principal = s.engine.authenticate(&key.token).await.unwrap();
+    let italian_record = s
+        .engine
+        .ingest(
+            &italian_principal,
+            vec![at_country("NL", "+31612000002")],
+            None,
+            b"",
+        )
+        .await
+        .unwrap()
+        .records[0]
+        .id;
+
+    let six_months = sweep(&s, at("2025-07-16T00:00:00Z"), false).await;
+    assert_eq!(six_months.expired(), 1, "{six_months:?}");
+    assert!(!readable(&s, ids[0]).await);
+    assert!(readable(&s, ids[1]).await, "Germany: a year");
+    assert!(readable(&s, ids[2]).await, "Italy: two years");
+    let a_year = sweep(&s, at("2026-01-16T00:00:00Z"), false).await;
+    assert_eq!(a_year.expired(), 1, "{a_year:?}");
+    assert!(!readable(&s, ids[1]).await);
+    assert!(readable(&s, ids[2]).await);
+    assert!(readable_as_principal(&s, &italian_principal, italian_record).await);
+    let two_years = sweep(&s, at("2027-01-16T00:00:00Z"), false).await;
+    assert_eq!(two_years.expired(), 2, "{two_years:?}");
+    assert!(!readable(&s, ids[2]).await);
+    assert!(!readable_as_principal(&s, &italian_principal, italian_record).await);
 }

@@ -761,6 +761,39 @@ impl<'a, 'r> VersionChecker<'a, 'r> {
                     )),
                 );
             }
+            let max = rule
+                .max_period
+                .as_ref()
+                .and_then(|m| self.period(rule.file, m));
+            for j in &rule.jurisdictions {
+                for country in &j.countries {
+                    self.country(rule.file, country);
+                }
+                let Some(longer) = self.period(rule.file, &j.period) else {
+                    continue;
+                };
+                let problem = match max {
+                    None => Some(format!(
+                        "{owner} lists a jurisdiction period but no `max_period` bounding it"
+                    )),
+                    Some(max) if longer > max => Some(format!(
+                        "{owner}: the period {longer} of a jurisdiction exceeds `max_period` {max}"
+                    )),
+                    _ if longer <= period => Some(format!(
+                        "{owner}: the period {longer} of a jurisdiction is not longer than the rule's {period}"
+                    )),
+                    _ => None,
+                };
+                if let Some(message) = problem {
+                    self.report.push(
+                        error(Code::InvalidPeriod, message)
+                            .with_labels(vec![Label::primary(rule.file, j.period.span())])
+                            .with_notes(help(
+                                "a jurisdiction may only lengthen the period, up to the rule's `max_period`",
+                            )),
+                    );
+                }
+            }
             if let Some(alternative) = &rule.existing_customers {
                 self.period(rule.file, &alternative.period);
                 if let Some(product) = &alternative.holders_of {

@@ -968,6 +968,18 @@ pub enum KeyScope {
     Legal,
 }
 
+/// A longer retention period that the law of some countries requires.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct JurisdictionPeriod {
+    /// The countries (ISO 3166-1 alpha-2).
+    pub countries: Vec<Text>,
+    /// The period there (ISO 8601), longer than the rule's and at most its `max_period`.
+    pub period: Text,
+    /// The obligation that requires it, for the record of processing and the auditor.
+    pub because: Text,
+}
+
 /// A second way a retention period counts, for one group of people.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
@@ -1009,6 +1021,12 @@ pub struct RetentionRule {
     pub period: Option<Text>,
     /// The longest period any jurisdiction may require (`P2Y` for SMS and Voice).
     pub max_period: Option<Text>,
+    /// Longer periods that jurisdictions require, up to `max_period` (R2: "In other
+    /// jurisdictions ... may be up to two years"). A record gets the longest that applies to
+    /// the country of its customer's contracting entity or of the network where the
+    /// communication terminates.
+    #[serde(default)]
+    pub jurisdictions: Vec<JurisdictionPeriod>,
     /// Whether a customer may set its own period within bounds.
     pub customer_setting: Option<CustomerSetting>,
     /// For existing customers the period counts differently (R5: "for the duration of the

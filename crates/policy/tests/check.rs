@@ -386,3 +386,54 @@ mod fuzz {
         }
     }
 }
+
+/// The seed policy with `edit` applied to the 2023 retention rules, in a temporary directory.
+fn seeds_with_retention(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/messagebird");
+    copy_dir(&seeds, dir.path());
+    let file = dir.path().join("versions/2023/retention.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, edit(&text)).unwrap();
+    dir
+}
+
+#[test]
+fn a_jurisdiction_may_only_lengthen_a_period_up_to_its_bound() {
+    let ok = seeds_with_retention(|t| {
+        t.replace(
+            "max_period = \"P2Y\"\n",
+            "max_period = \"P2Y\"\njurisdictions = [{ countries = [\"DE\"], period = \"P1Y\", because = \"a national data retention law\" }]\n",
+        )
+    });
+    let (policy, report) = load(ok.path());
+    assert!(policy.is_some(), "{}", report.render(false));
+    let broken = seeds_with_retention(|t| {
+        t.replace(
+            "max_period = \"P2Y\"\n",
+            "max_period = \"P2Y\"\njurisdictions = [\n  { countries = [\"de\"], period = \"P3Y\", because = \"too long\" },\n  { countries = [\"FR\"], period = \"P3M\", because = \"shorter\" },\n]\n",
+        )
+    });
+    let (policy, report) = load(broken.path());
+    assert!(policy.is_none());
+    let rendered = report.render(false);
+    let codes: Vec<&str> = report
+        .diagnostics()
+        .iter()
+        .filter_map(|d| d.code.as_deref())
+        .collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == Code::InvalidPeriod.as_str())
+            .count(),
+        2,
+        "{rendered}"
+    );
+    assert!(codes.contains(&Code::InvalidCountry.as_str()), "{rendered}");
+    assert!(rendered.contains("exceeds `max_period`"), "{rendered}");
+    assert!(
+        rendered.contains("not longer than the rule's"),
+        "{rendered}"
+    );
+}
