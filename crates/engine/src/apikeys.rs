@@ -73,6 +73,8 @@ pub enum Actor {
     ApiKey(ApiKeyId),
     /// Custodian itself (schedulers, the demo).
     System,
+    /// A person signed in to their account (a customer's or staff's).
+    Account(uuid::Uuid),
 }
 
 impl fmt::Display for Actor {
@@ -81,6 +83,7 @@ impl fmt::Display for Actor {
             Actor::Cli => f.write_str("cli"),
             Actor::ApiKey(id) => write!(f, "apikey:{id}"),
             Actor::System => f.write_str("system"),
+            Actor::Account(id) => write!(f, "account:{id}"),
         }
     }
 }

@@ -51,6 +51,18 @@ pub enum EngineError {
     /// Valid credentials without the needed scope.
     #[error("this API key lacks the `{0}` scope")]
     Forbidden(&'static str),
+    /// Too many failed sign-ins: try again after this many seconds.
+    #[error("too many failed sign-ins; try again in {retry_after} seconds")]
+    Throttled {
+        /// Seconds until attempts are counted afresh.
+        retry_after: u64,
+    },
+    /// The password was right; the account's second factor (a TOTP or recovery code) is needed.
+    #[error("enter the six-digit code of your authenticator app, or a recovery code")]
+    SecondFactorRequired,
+    /// The account is locked (a reported compromise, an administrator).
+    #[error("this account is locked; reset its password to unlock it")]
+    Locked,
     /// The master key does not belong to this database.
     #[error(
         "the master key does not match this database: it was created with another key. \

@@ -7,6 +7,7 @@
 //! exactly one place (the http crate).
 #![deny(missing_docs)]
 
+pub mod accounts;
 mod apikeys;
 mod audit;
 pub mod erasure;
@@ -19,6 +20,7 @@ mod publish;
 pub mod records;
 pub mod retention;
 mod tenants;
+pub mod totp;
 
 use std::sync::Arc;
 
@@ -41,6 +43,7 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     master: Arc<MasterKey>,
     kek: Arc<SymmetricKey>,
+    account_settings: Arc<accounts::AccountSettings>,
 }
 
 /// The metadata key under which the master key's check value is kept.
@@ -70,7 +73,21 @@ impl Engine {
             clock,
             master,
             kek,
+            account_settings: Arc::default(),
         })
+    }
+
+    /// The same services with other account settings (Terms and DPA versions, session
+    /// lengths, sign-in throttling).
+    #[must_use]
+    pub fn with_account_settings(mut self, settings: accounts::AccountSettings) -> Self {
+        self.account_settings = Arc::new(settings);
+        self
+    }
+
+    /// The account settings.
+    pub fn account_settings(&self) -> &accounts::AccountSettings {
+        &self.account_settings
     }
 
     /// The store.

@@ -121,6 +121,18 @@ impl From<EngineError> for ApiError {
             e @ EngineError::Forbidden(_) => {
                 ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string())
             }
+            e @ EngineError::Throttled { .. } => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", e.to_string())
+            }
+            e @ EngineError::SecondFactorRequired => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "second_factor_required",
+                e.to_string(),
+            )
+            .field("code"),
+            e @ EngineError::Locked => {
+                ApiError::new(StatusCode::FORBIDDEN, "locked", e.to_string())
+            }
             EngineError::Unavailable(detail) => {
                 tracing::error!(%detail, "database unavailable");
                 ApiError::new(

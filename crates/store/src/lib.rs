@@ -8,6 +8,7 @@
 //! This crate knows SQL and nothing about HTTP, the policy or the command line.
 #![deny(missing_docs)]
 
+pub mod accounts;
 pub mod audit;
 pub mod destructions;
 pub mod keys;
@@ -25,6 +26,10 @@ use async_trait::async_trait;
 use custodian_core::{ApiKeyId, RecordId, SubjectId, TenantId};
 use jiff::Timestamp;
 
+pub use accounts::{
+    AccountChange, AccountKind, AccountRow, ClaimedAccountMail, LoginAttempt, LoginFailures,
+    NewAccountMail, SessionRow,
+};
 pub use audit::{AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
 pub use destructions::{
     Applied, KeyDestruction, KeyRef, MAX_DESTRUCTIONS_PAGE, NewKeyDestruction, key_digest,
@@ -461,6 +466,100 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         bucket: &str,
         limit: u32,
     ) -> Result<Vec<RecordToMove>>;
+
+    /// Makes an account, with the mail to send it and the audit event, in one transaction;
+    /// [`StoreError::Conflict`] when its address is taken.
+    async fn create_account(
+        &self,
+        account: &AccountRow,
+        mail: Option<&NewAccountMail>,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
+    /// An account by id.
+    async fn account(&self, id: uuid::Uuid) -> Result<Option<AccountRow>>;
+
+    /// An account by the blind index of its address.
+    async fn account_by_email(&self, email_index: &[u8]) -> Result<Option<AccountRow>>;
+
+    /// The accounts of a tenant, or (`None`) the staff's, oldest first.
+    async fn accounts(&self, tenant: Option<TenantId>) -> Result<Vec<AccountRow>>;
+
+    /// Applies a change to an account, with the mail it sends and its audit event, in one
+    /// transaction; `false` (nothing written) when the account is unknown or the change's
+    /// condition fails (a TOTP step not newer than the last used, a recovery code used before).
+    async fn change_account(
+        &self,
+        id: uuid::Uuid,
+        change: &AccountChange,
+        mail: Option<&NewAccountMail>,
+        audit: Option<&NewAuditEvent>,
+    ) -> Result<bool>;
+
+    /// Stores a new session.
+    async fn create_session(&self, session: &SessionRow) -> Result<()>;
+
+    /// A session by the hash of its token.
+    async fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRow>>;
+
+    /// Records a session's use and moves its end.
+    async fn touch_session(
+        &self,
+        token_hash: &[u8],
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()>;
+
+    /// Revokes one session.
+    async fn revoke_session(&self, token_hash: &[u8], at: Timestamp) -> Result<bool>;
+
+    /// Revokes every live session of an account but `keep`; returns how many.
+    async fn revoke_sessions(
+        &self,
+        account: uuid::Uuid,
+        at: Timestamp,
+        keep: Option<&[u8]>,
+    ) -> Result<u64>;
+
+    /// Records a sign-in attempt, with the mail it sends (an alert), in one transaction.
+    async fn record_login(
+        &self,
+        attempt: &LoginAttempt,
+        mail: Option<&NewAccountMail>,
+    ) -> Result<()>;
+
+    /// Failed sign-ins since `since`, for an address and from a client address.
+    async fn login_failures(
+        &self,
+        email_index: &[u8],
+        ip: Option<&str>,
+        since: Timestamp,
+    ) -> Result<LoginFailures>;
+
+    /// Whether an account signed in successfully before from `country`, and from `device`;
+    /// both `true` when it never signed in before (nothing is new about a first sign-in).
+    async fn known_login(
+        &self,
+        account: uuid::Uuid,
+        country: Option<&str>,
+        device: Option<&str>,
+    ) -> Result<(bool, bool)>;
+
+    /// Claims up to `limit` account e-mails due at `now` until `lease_until`.
+    async fn claim_account_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ClaimedAccountMail>>;
+
+    /// Records how sending a claimed account e-mail went.
+    async fn finish_account_mail(
+        &self,
+        seq: i64,
+        at: Timestamp,
+        outcome: &NoticeOutcome,
+    ) -> Result<()>;
 
     /// Whether expired buckets' rows leave with their partition ([`Store::drop_partition`],
     /// PostgreSQL) rather than in batches ([`Store::purge_bucket`]).

@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 9;
+pub const LATEST_VERSION: i64 = 10;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -55,6 +55,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 9,
         name: "record partitions",
         sql: include_str!("../migrations/sqlite/0009_record_partitions.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "accounts",
+        sql: include_str!("../migrations/sqlite/0010_accounts.sql"),
     },
 ];
 
@@ -103,6 +108,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 9,
         name: "record partitions",
         sql: include_str!("../migrations/postgres/0009_record_partitions.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "accounts",
+        sql: include_str!("../migrations/postgres/0010_accounts.sql"),
     },
 ];
 

@@ -28,6 +28,7 @@ use crate::{
     micros,
 };
 
+mod accounts;
 mod notices;
 mod retention;
 
@@ -1027,6 +1028,111 @@ impl Store for SqliteStore {
 
     async fn objections(&self) -> Result<Vec<Objection>> {
         self.n_objections().await
+    }
+
+    async fn create_account(
+        &self,
+        account: &crate::AccountRow,
+        mail: Option<&crate::NewAccountMail>,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.a_create(account, mail, audit).await
+    }
+
+    async fn account(&self, id: Uuid) -> Result<Option<crate::AccountRow>> {
+        self.a_get(id).await
+    }
+
+    async fn account_by_email(&self, email_index: &[u8]) -> Result<Option<crate::AccountRow>> {
+        self.a_by_email(email_index).await
+    }
+
+    async fn accounts(&self, tenant: Option<TenantId>) -> Result<Vec<crate::AccountRow>> {
+        self.a_list(tenant).await
+    }
+
+    async fn change_account(
+        &self,
+        id: Uuid,
+        change: &crate::AccountChange,
+        mail: Option<&crate::NewAccountMail>,
+        audit: Option<&NewAuditEvent>,
+    ) -> Result<bool> {
+        self.a_change(id, change, mail, audit).await
+    }
+
+    async fn create_session(&self, session: &crate::SessionRow) -> Result<()> {
+        self.a_create_session(session).await
+    }
+
+    async fn session(&self, token_hash: &[u8]) -> Result<Option<crate::SessionRow>> {
+        self.a_session(token_hash).await
+    }
+
+    async fn touch_session(
+        &self,
+        token_hash: &[u8],
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        self.a_touch(token_hash, at, expires_at).await
+    }
+
+    async fn revoke_session(&self, token_hash: &[u8], at: Timestamp) -> Result<bool> {
+        self.a_revoke(token_hash, at).await
+    }
+
+    async fn revoke_sessions(
+        &self,
+        account: Uuid,
+        at: Timestamp,
+        keep: Option<&[u8]>,
+    ) -> Result<u64> {
+        self.a_revoke_all(account, at, keep).await
+    }
+
+    async fn record_login(
+        &self,
+        attempt: &crate::LoginAttempt,
+        mail: Option<&crate::NewAccountMail>,
+    ) -> Result<()> {
+        self.a_record_login(attempt, mail).await
+    }
+
+    async fn login_failures(
+        &self,
+        email_index: &[u8],
+        ip: Option<&str>,
+        since: Timestamp,
+    ) -> Result<crate::LoginFailures> {
+        self.a_failures(email_index, ip, since).await
+    }
+
+    async fn known_login(
+        &self,
+        account: Uuid,
+        country: Option<&str>,
+        device: Option<&str>,
+    ) -> Result<(bool, bool)> {
+        self.a_known(account, country, device).await
+    }
+
+    async fn claim_account_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<crate::ClaimedAccountMail>> {
+        self.a_claim_mail(now, lease_until, limit).await
+    }
+
+    async fn finish_account_mail(
+        &self,
+        seq: i64,
+        at: Timestamp,
+        outcome: &NoticeOutcome,
+    ) -> Result<()> {
+        self.a_finish_mail(seq, at, outcome).await
     }
 
     async fn due_buckets(

@@ -272,46 +272,7 @@ impl PgStore {
     ) -> Result<()> {
         let mut client = self.client().await?;
         let client = client.transaction().await.map_err(pg_err)?;
-        let at = micros(at);
-        match outcome {
-            NoticeOutcome::Sent => {
-                client
-                    .execute(
-                        "UPDATE notices SET state = 'sent', sent_at_us = $2, attempts = attempts + 1,
-                            lease_until_us = NULL, last_error = NULL WHERE seq = $1 AND state = 'queued'",
-                        &[&seq, &at],
-                    )
-                    .await
-            }
-            NoticeOutcome::Retry { error, next_at } => {
-                client
-                    .execute(
-                        "UPDATE notices SET attempts = attempts + 1, next_at_us = $2, last_error = $3,
-                            lease_until_us = NULL WHERE seq = $1 AND state = 'queued'",
-                        &[&seq, &micros(*next_at), error],
-                    )
-                    .await
-            }
-            NoticeOutcome::Failed { error } => {
-                client
-                    .execute(
-                        "UPDATE notices SET state = 'failed', attempts = attempts + 1, last_error = $2,
-                            lease_until_us = NULL WHERE seq = $1 AND state = 'queued'",
-                        &[&seq, error],
-                    )
-                    .await
-            }
-            NoticeOutcome::Cancelled { reason } => {
-                client
-                    .execute(
-                        "UPDATE notices SET state = 'cancelled', last_error = $2, lease_until_us = NULL
-                         WHERE seq = $1 AND state = 'queued'",
-                        &[&seq, reason],
-                    )
-                    .await
-            }
-        }
-        .map_err(pg_err)?;
+        finish_outbox(&client, "notices", seq, at, outcome).await?;
         if let Some(audit) = audit {
             append(&client, &self.chain_key, audit).await?;
         }
@@ -399,4 +360,48 @@ impl PgStore {
             })
             .collect()
     }
+}
+
+/// Records how sending an outbox entry (of `notices` or `account_mail`) went, inside the
+/// caller's transaction.
+pub(super) async fn finish_outbox(
+    tx: &Transaction<'_>,
+    table: &str,
+    seq: i64,
+    at: Timestamp,
+    outcome: &NoticeOutcome,
+) -> Result<()> {
+    let queued = "lease_until_us = NULL WHERE seq = $1 AND state = 'queued'";
+    match outcome {
+        NoticeOutcome::Sent => {
+            tx.execute(
+                &format!("UPDATE {table} SET state = 'sent', sent_at_us = $2, attempts = attempts + 1, last_error = NULL, {queued}"),
+                &[&seq, &micros(at)],
+            )
+            .await
+        }
+        NoticeOutcome::Retry { error, next_at } => {
+            tx.execute(
+                &format!("UPDATE {table} SET attempts = attempts + 1, next_at_us = $2, last_error = $3, {queued}"),
+                &[&seq, &micros(*next_at), error],
+            )
+            .await
+        }
+        NoticeOutcome::Failed { error } => {
+            tx.execute(
+                &format!("UPDATE {table} SET state = 'failed', attempts = attempts + 1, last_error = $2, {queued}"),
+                &[&seq, error],
+            )
+            .await
+        }
+        NoticeOutcome::Cancelled { reason } => {
+            tx.execute(
+                &format!("UPDATE {table} SET state = 'cancelled', last_error = $2, {queued}"),
+                &[&seq, reason],
+            )
+            .await
+        }
+    }
+    .map_err(pg_err)?;
+    Ok(())
 }

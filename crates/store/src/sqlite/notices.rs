@@ -283,30 +283,7 @@ impl SqliteStore {
     ) -> Result<()> {
         let (outcome, audit) = (outcome.clone(), audit.cloned());
         self.write(move |tx, key| {
-            let at = micros(at);
-            match outcome {
-                NoticeOutcome::Sent => tx.execute(
-                    "UPDATE notices SET state = 'sent', sent_at_us = ?2, attempts = attempts + 1,
-                        lease_until_us = NULL, last_error = NULL WHERE seq = ?1 AND state = 'queued'",
-                    params![seq, at],
-                ),
-                NoticeOutcome::Retry { error, next_at } => tx.execute(
-                    "UPDATE notices SET attempts = attempts + 1, next_at_us = ?2, last_error = ?3,
-                        lease_until_us = NULL WHERE seq = ?1 AND state = 'queued'",
-                    params![seq, micros(next_at), error],
-                ),
-                NoticeOutcome::Failed { error } => tx.execute(
-                    "UPDATE notices SET state = 'failed', attempts = attempts + 1, last_error = ?2,
-                        lease_until_us = NULL WHERE seq = ?1 AND state = 'queued'",
-                    params![seq, error],
-                ),
-                NoticeOutcome::Cancelled { reason } => tx.execute(
-                    "UPDATE notices SET state = 'cancelled', last_error = ?2, lease_until_us = NULL
-                     WHERE seq = ?1 AND state = 'queued'",
-                    params![seq, reason],
-                ),
-            }
-            .map_err(db_err)?;
+            finish_outbox(tx, "notices", seq, at, &outcome)?;
             if let Some(audit) = audit {
                 append(tx, key, &audit)?;
             }
@@ -399,4 +376,36 @@ impl SqliteStore {
         })
         .await
     }
+}
+
+/// Records how sending an outbox entry (of `notices` or `account_mail`) went, inside the
+/// caller's transaction.
+pub(super) fn finish_outbox(
+    tx: &Transaction<'_>,
+    table: &str,
+    seq: i64,
+    at: Timestamp,
+    outcome: &NoticeOutcome,
+) -> Result<()> {
+    let queued = "lease_until_us = NULL WHERE seq = ?1 AND state = 'queued'";
+    match outcome {
+        NoticeOutcome::Sent => tx.execute(
+            &format!("UPDATE {table} SET state = 'sent', sent_at_us = ?2, attempts = attempts + 1, last_error = NULL, {queued}"),
+            params![seq, micros(at)],
+        ),
+        NoticeOutcome::Retry { error, next_at } => tx.execute(
+            &format!("UPDATE {table} SET attempts = attempts + 1, next_at_us = ?2, last_error = ?3, {queued}"),
+            params![seq, micros(*next_at), error],
+        ),
+        NoticeOutcome::Failed { error } => tx.execute(
+            &format!("UPDATE {table} SET state = 'failed', attempts = attempts + 1, last_error = ?2, {queued}"),
+            params![seq, error],
+        ),
+        NoticeOutcome::Cancelled { reason } => tx.execute(
+            &format!("UPDATE {table} SET state = 'cancelled', last_error = ?2, {queued}"),
+            params![seq, reason],
+        ),
+    }
+    .map_err(db_err)?;
+    Ok(())
 }
