@@ -6,6 +6,7 @@
 //! templates with auto-escaping.
 #![deny(missing_docs)]
 
+mod accounts;
 mod api;
 mod auth;
 pub mod error;
@@ -44,6 +45,9 @@ pub struct AppState {
     /// The edge's own metrics.
     pub metrics: Arc<Metrics>,
     pages: Arc<pages::Pages>,
+    /// Whether clients reach the server over TLS (its public URL is `https://`): pages then
+    /// carry `Strict-Transport-Security`.
+    https: bool,
 }
 
 impl AppState {
@@ -53,7 +57,15 @@ impl AppState {
             engine,
             metrics: Arc::new(Metrics::default()),
             pages: Arc::new(pages::Pages::new()),
+            https: false,
         }
+    }
+
+    /// The same state, telling whether clients reach the server over TLS.
+    #[must_use]
+    pub fn with_https(mut self, https: bool) -> Self {
+        self.https = https;
+        self
     }
 }
 
@@ -93,6 +105,13 @@ impl AppState {
         retention::list_holds,
         retention::place_hold,
         retention::lift_hold,
+        accounts::sign_up,
+        accounts::verify,
+        accounts::sign_in,
+        accounts::sign_out,
+        accounts::me,
+        accounts::enrol_totp,
+        accounts::confirm_totp,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification)),
     modifiers(&BearerAuth),
@@ -104,6 +123,7 @@ impl AppState {
         (name = "notices", description = "Change notices by e-mail, with double opt-in"),
         (name = "retention", description = "Retention buckets, legal holds and agreed periods of the calling customer"),
         (name = "records", description = "Personal data: sealed at ingest, found by blind index, read for a stated purpose"),
+        (name = "accounts", description = "People's accounts: sign-up, verification, sessions in a cookie with a CSRF token, TOTP"),
     )
 )]
 pub struct ApiDoc;
@@ -146,10 +166,12 @@ pub fn router(state: AppState) -> Router {
         .merge(records::routes())
         .merge(notices::routes())
         .merge(retention::routes())
+        .merge(accounts::routes())
         .merge(pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(middleware::from_fn_with_state(state.clone(), secure_headers))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
@@ -186,6 +208,39 @@ async fn observe(State(state): State<AppState>, request: Request, next: Next) ->
         response.status().as_u16(),
         started.elapsed(),
     );
+    response
+}
+
+/// The headers every response carries: a content security policy that allows only our own
+/// scripts, styles and frames of nobody, no MIME sniffing, no referrer leaving the site, and
+/// HSTS when clients come over TLS.
+async fn secure_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    use axum::http::HeaderValue;
+    use axum::http::header;
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set =
+        |headers: &mut axum::http::HeaderMap, name: header::HeaderName, value: &'static str| {
+            headers
+                .entry(name)
+                .or_insert_with(|| HeaderValue::from_static(value));
+        };
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::REFERRER_POLICY, "no-referrer");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    if state.https {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        );
+    }
     response
 }
 

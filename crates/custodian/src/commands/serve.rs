@@ -117,6 +117,8 @@ pub struct Background {
     pub purge_batch: u32,
     /// How long a sweep holds a bucket between renewals.
     pub lease: jiff::SignedDuration,
+    /// Whether clients reach the server over TLS (`server.public_url` is `https://`).
+    pub https: bool,
 }
 
 impl Background {
@@ -130,6 +132,11 @@ impl Background {
             sweep_every: (settings.retention.sweep_interval_seconds > 0)
                 .then(|| Duration::from_secs(settings.retention.sweep_interval_seconds)),
             purge_batch: settings.retention.purge_batch,
+            https: settings
+                .server
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
             lease: jiff::SignedDuration::from_secs(settings.retention.lease_seconds.max(1) as i64),
         })
     }
@@ -216,7 +223,7 @@ pub async fn serve(
     engine: Engine,
     background: Background,
 ) -> anyhow::Result<()> {
-    let state = AppState::new(engine.clone());
+    let state = AppState::new(engine.clone()).with_https(background.https);
     let metrics = state.metrics.clone();
     let mut tasks = Vec::new();
     if let Some(d) = background.dispatcher {
@@ -232,9 +239,13 @@ pub async fn serve(
         ));
     }
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // The peer's address reaches handlers (sign-in throttling per client, login events).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     // Work interrupted here is finished by the next start: a notice stays leased and is sent
     // after its lease; a bucket's sweep resumes from the step it reached.
     for task in tasks {

@@ -49,7 +49,14 @@ pub async fn spawn_app_with_clock(clock: Arc<dyn custodian_core::Clock>) -> Test
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
     let app = router(AppState::new(engine.clone()));
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("serve")
+    });
     TestApp {
         address,
         engine,

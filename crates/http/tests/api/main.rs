@@ -2,6 +2,7 @@
 //! test, on whichever backend the run selects.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod accounts;
 mod browser;
 mod helpers;
 mod isolation;
