@@ -156,10 +156,13 @@ async fn a_sign_up_records_the_terms_the_dpa_and_the_age_and_the_address_is_veri
     );
 }
 
+/// A change made to a valid sign-up.
+type Edit = Box<dyn Fn(&mut SignUp)>;
+
 #[tokio::test]
 async fn a_sign_up_without_the_attestation_the_current_terms_or_a_real_password_is_refused() {
     let s = setup().await;
-    let cases: [(&str, Box<dyn Fn(&mut SignUp)>); 6] = [
+    let cases: [(&str, Edit); 6] = [
         ("adult", Box::new(|u| u.adult = false)),
         (
             "terms_version",
