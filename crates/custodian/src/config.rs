@@ -28,6 +28,8 @@ pub struct Settings {
     pub mail: MailSettings,
     /// The retention sweep.
     pub retention: RetentionSettings,
+    /// People's accounts.
+    pub accounts: AccountsSettings,
 }
 
 /// `[server]`
@@ -110,6 +112,37 @@ pub struct RetentionSettings {
     pub lease_seconds: u64,
 }
 
+/// `[accounts]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountsSettings {
+    /// The version of the Terms a sign-up must accept.
+    pub terms_version: String,
+    /// The version of the data processing agreement a sign-up must accept.
+    pub dpa_version: String,
+    /// Minutes a session lasts unused.
+    pub session_idle_minutes: u32,
+    /// Hours a session lasts at most.
+    pub session_hours: u32,
+}
+
+impl AccountsSettings {
+    /// The engine's account settings.
+    pub fn engine(&self) -> custodian_engine::accounts::AccountSettings {
+        custodian_engine::accounts::AccountSettings {
+            terms_version: self.terms_version.clone(),
+            dpa_version: self.dpa_version.clone(),
+            session_idle: jiff::SignedDuration::from_mins(i64::from(
+                self.session_idle_minutes.max(1),
+            )),
+            session_absolute: jiff::SignedDuration::from_hours(i64::from(
+                self.session_hours.max(1),
+            )),
+            ..Default::default()
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -143,6 +176,15 @@ impl Default for Settings {
                 sweep_interval_seconds: 300,
                 purge_batch: 10_000,
                 lease_seconds: 60,
+            },
+            accounts: {
+                let d = custodian_engine::accounts::AccountSettings::default();
+                AccountsSettings {
+                    terms_version: d.terms_version,
+                    dpa_version: d.dpa_version,
+                    session_idle_minutes: 30,
+                    session_hours: 12,
+                }
             },
         }
     }

@@ -673,7 +673,7 @@ impl Engine {
             account: account.id,
             kind: "login-alert".into(),
             reference: format!(
-                "{}/{}",
+                "{now}/{}/{}",
                 client.country.as_deref().unwrap_or("-"),
                 device.as_deref().unwrap_or("-")
             ),

@@ -497,6 +497,9 @@ impl Engine {
             let lease = now + jiff::SignedDuration::from_secs(LEASE_SECONDS);
             let claimed = self.store.claim_notices(now, lease, BATCH).await?;
             if claimed.is_empty() {
+                // Account e-mail (verification links, sign-in alerts) goes the same way.
+                self.dispatch_account_mail(mailer, settings, &mut report)
+                    .await?;
                 return Ok(report);
             }
             let publications = self.store.publications().await?;
@@ -666,20 +669,134 @@ impl Engine {
             body: letter.body,
             unsubscribe,
         };
-        match mailer.send(&mail).await {
+        self.send_outcome(mailer.send(&mail).await, notice.attempts)
+    }
+
+    /// What a send's result means for an outbox entry tried `attempts` times before: sent,
+    /// given up (a permanent failure, or too many), or retried with a doubling back-off.
+    pub(crate) fn send_outcome(&self, sent: Result<(), MailError>, attempts: i64) -> NoticeOutcome {
+        match sent {
             Ok(()) => NoticeOutcome::Sent,
             Err(MailError::Permanent(error)) => NoticeOutcome::Failed { error },
-            Err(MailError::Transient(error)) if notice.attempts + 1 >= MAX_ATTEMPTS => {
+            Err(MailError::Transient(error)) if attempts + 1 >= MAX_ATTEMPTS => {
                 NoticeOutcome::Failed { error }
             }
             Err(MailError::Transient(error)) => {
-                let minutes = 1i64 << notice.attempts.clamp(0, 6);
+                let minutes = 1i64 << attempts.clamp(0, 6);
                 NoticeOutcome::Retry {
                     error,
                     next_at: self.clock.now() + jiff::SignedDuration::from_mins(minutes),
                 }
             }
         }
+    }
+
+    /// Sends the queued account e-mail, adding to `report`.
+    async fn dispatch_account_mail(
+        &self,
+        mailer: &dyn Mailer,
+        settings: &NoticeSettings,
+        report: &mut DispatchReport,
+    ) -> Result<(), EngineError> {
+        loop {
+            let now = self.clock.now();
+            let lease = now + jiff::SignedDuration::from_secs(LEASE_SECONDS);
+            let claimed = self.store.claim_account_mail(now, lease, BATCH).await?;
+            if claimed.is_empty() {
+                return Ok(());
+            }
+            for m in claimed {
+                let outcome = self.deliver_account_mail(mailer, settings, &m).await;
+                match &outcome {
+                    NoticeOutcome::Sent => report.sent += 1,
+                    NoticeOutcome::Retry { error, .. } => {
+                        tracing::warn!(seq = m.seq, %error, "an account e-mail was not sent; it will be retried");
+                        report.retried += 1;
+                    }
+                    NoticeOutcome::Failed { error } => {
+                        tracing::error!(seq = m.seq, %error, "an account e-mail could not be sent; given up");
+                        report.failed += 1;
+                    }
+                    NoticeOutcome::Cancelled { .. } => report.cancelled += 1,
+                }
+                self.store
+                    .finish_account_mail(m.seq, self.clock.now(), &outcome)
+                    .await?;
+            }
+        }
+    }
+
+    async fn deliver_account_mail(
+        &self,
+        mailer: &dyn Mailer,
+        settings: &NoticeSettings,
+        m: &custodian_store::ClaimedAccountMail,
+    ) -> NoticeOutcome {
+        let address = match self.account_email(&m.account) {
+            Ok(a) => a,
+            Err(e) => {
+                return NoticeOutcome::Failed {
+                    error: e.to_string(),
+                };
+            }
+        };
+        let base = settings.public_url.trim_end_matches('/');
+        let lang = m.account.locale.as_str();
+        let letter = match m.kind.as_str() {
+            "verify" => {
+                if m.account.email_verified_at.is_some() {
+                    return NoticeOutcome::Cancelled {
+                        reason: "the address was verified meanwhile".into(),
+                    };
+                }
+                let link = format!(
+                    "{base}/account/verify?token={}&lang={lang}",
+                    self.verification_token(m.account.id)
+                );
+                mail::compose(
+                    &self.policy,
+                    lang,
+                    &Notice::VerifyAccount { link: &link },
+                    "",
+                )
+            }
+            "login-alert" => {
+                // The reference is `<time>/<country or ->/<device>`.
+                let mut parts = m.reference.splitn(3, '/');
+                let at = parts
+                    .next()
+                    .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                    .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_default();
+                let country = parts.next().filter(|c| *c != "-");
+                mail::compose(
+                    &self.policy,
+                    lang,
+                    &Notice::SignInAlert { at: &at, country },
+                    "",
+                )
+            }
+            other => {
+                return NoticeOutcome::Cancelled {
+                    reason: format!("unknown kind of account e-mail `{other}`"),
+                };
+            }
+        };
+        let letter = match letter {
+            Ok(l) => l,
+            Err(e) => {
+                return NoticeOutcome::Failed {
+                    error: e.to_string(),
+                };
+            }
+        };
+        let mail = OutgoingMail {
+            to: address,
+            subject: letter.subject,
+            body: letter.body,
+            unsubscribe: None,
+        };
+        self.send_outcome(mailer.send(&mail).await, m.attempts)
     }
 }
 

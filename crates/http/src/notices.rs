@@ -36,6 +36,7 @@ pub(crate) fn routes() -> Router<AppState> {
             "/subscriptions/unsubscribe",
             get(unsubscribe_page).post(unsubscribe_action),
         )
+        .route("/account/verify", get(verify_page).post(verify_action))
         .route("/subprocessors/objections/new", get(objection_page))
         .route("/subprocessors/objections", post(objection_action))
 }
@@ -381,6 +382,58 @@ async fn confirm_action(
                 heading: "ui_confirmed_heading",
                 paragraphs: vec!["ui_confirmed".into()],
                 items: topic_words(&state, &lang, sub.topics),
+                form: None,
+                token: None,
+            },
+        ),
+        Err(e) => refusal(&state, &lang, e),
+    }
+}
+
+/// The page of an account's verification link: a button, since mail scanners open links.
+async fn verify_page(
+    State(state): State<AppState>,
+    q: Result<Query<LinkQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let (token, lang) = link_query(&state, q)?;
+    let words = state.pages.words(&lang);
+    message(
+        &state,
+        Message {
+            status: StatusCode::OK,
+            lang: &lang,
+            heading: "ui_verify_heading",
+            paragraphs: vec!["ui_verify_intro".into()],
+            items: Vec::new(),
+            form: Some(context! {
+                action => "/account/verify",
+                hidden => vec![("token", token.as_str()), ("lang", lang.as_str())],
+                button => words.get("ui_verify_button").cloned().unwrap_or_default(),
+            }),
+            token: Some(&token),
+        },
+    )
+}
+
+async fn verify_action(
+    State(state): State<AppState>,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Result<Response, ApiError> {
+    let Form(form) = form.map_err(form_error)?;
+    let lang = known_lang(state.engine.policy(), form.lang)?;
+    match state
+        .engine
+        .verify_email(form.token.as_deref().unwrap_or_default())
+        .await
+    {
+        Ok(_) => message(
+            &state,
+            Message {
+                status: StatusCode::OK,
+                lang: &lang,
+                heading: "ui_verified_heading",
+                paragraphs: vec!["ui_verified".into()],
+                items: Vec::new(),
                 form: None,
                 token: None,
             },

@@ -106,6 +106,7 @@ pub async fn open(file: Option<&Path>, data: &DataArgs) -> anyhow::Result<Contex
         Arc::new(SystemClock),
         Arc::new(master),
     )
-    .await?;
+    .await?
+    .with_account_settings(settings.accounts.engine());
     Ok(Context { settings, engine })
 }

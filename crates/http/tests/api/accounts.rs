@@ -9,7 +9,10 @@ use custodian_engine::totp::{self, TotpSecret};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
+use custodian_testkit::smtp::{MAIL_WAIT, SmtpSink};
+
 use crate::helpers::{TestApp, error_of, spawn_app_with_clock};
+use crate::notices::{dispatch, link, post_form, read};
 
 fn t0() -> Timestamp {
     "2026-03-02T09:00:00Z".parse().unwrap()
@@ -237,4 +240,96 @@ async fn every_response_carries_the_security_headers() {
             "no HSTS over plain HTTP"
         );
     }
+}
+
+#[tokio::test]
+async fn the_verification_link_arrives_in_the_accounts_language_and_new_sign_ins_are_told() {
+    let clock = Arc::new(FixedClock::new(t0()));
+    let app = spawn_app_with_clock(clock.clone()).await;
+    let sink = SmtpSink::start().await;
+    post(&app, "/v1/account/signup", &signup("anna@example.com")).await;
+    let report = dispatch(&app, &sink).await;
+    assert_eq!(report.sent, 1);
+    let mails = sink.wait_for(1, MAIL_WAIT).await;
+    let mail = read(&mails[0]);
+    assert_eq!(mail.to, "anna@example.com");
+    assert!(
+        mail.subject.starts_with("Bevestig uw e-mailadres"),
+        "{}",
+        mail.subject
+    );
+    assert!(
+        !mail.headers.contains("List-Unsubscribe"),
+        "account mail is not a subscription"
+    );
+
+    // The link shows a page with a button (mail scanners open links); the button verifies.
+    let url = link(&mail.body, "/account/verify");
+    let page = app.client.get(&url).send().await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("<form method=\"post\"") && page.contains("Mijn adres bevestigen"),
+        "{page}"
+    );
+    let token = url
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let done = post_form(
+        &app,
+        &app.url("/account/verify"),
+        &[("token", &token), ("lang", "nl")],
+    )
+    .await;
+    assert_eq!(done.status().as_u16(), 200);
+    assert!(done.text().await.unwrap().contains("Adres bevestigd"));
+    let tampered = post_form(
+        &app,
+        &app.url("/account/verify"),
+        &[("token", "AAAA"), ("lang", "nl")],
+    )
+    .await;
+    assert_eq!(tampered.status().as_u16(), 422);
+
+    // The first sign-in is expected; one from a new browser is told, with where to report it.
+    let ua = |browser: &str| {
+        let app = &app;
+        let browser = browser.to_string();
+        async move {
+            app.client
+                .post(app.url("/v1/account/session"))
+                .header("user-agent", browser)
+                .json(&json!({ "email": "anna@example.com", "password": "correct horse battery staple" }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(ua("Firefox/140").await.status().as_u16(), 201);
+    assert_eq!(dispatch(&app, &sink).await.sent, 0);
+    assert_eq!(ua("Safari/19").await.status().as_u16(), 201);
+    assert_eq!(dispatch(&app, &sink).await.sent, 1);
+    let mails = sink.wait_for(2, MAIL_WAIT).await;
+    let alert = read(&mails[1]);
+    assert!(
+        alert.subject.starts_with("Nieuwe aanmelding"),
+        "{}",
+        alert.subject
+    );
+    assert!(
+        alert.body.contains("2026-03-02 09:00 UTC"),
+        "{}",
+        alert.body
+    );
+    assert!(
+        alert.body.contains("security@messagebird.com")
+            && alert.body.contains("Urgent: account credentials"),
+        "{}",
+        alert.body
+    );
 }

@@ -12,14 +12,14 @@ use jiff::Timestamp;
 
 use crate::helpers::{TestApp, error_of, spawn_app, spawn_app_with_clock};
 
-struct Mail {
-    to: String,
-    subject: String,
-    body: String,
-    headers: String,
+pub(crate) struct Mail {
+    pub(crate) to: String,
+    pub(crate) subject: String,
+    pub(crate) body: String,
+    pub(crate) headers: String,
 }
 
-fn read(m: &Received) -> Mail {
+pub(crate) fn read(m: &Received) -> Mail {
     let parsed = mail_parser::MessageParser::default()
         .parse(&m.data)
         .expect("a parseable message");
@@ -39,7 +39,7 @@ fn read(m: &Received) -> Mail {
 }
 
 /// The first link in `body` to `path`.
-fn link(body: &str, path: &str) -> String {
+pub(crate) fn link(body: &str, path: &str) -> String {
     body.split_whitespace()
         .find(|w| w.contains(path))
         .unwrap_or_else(|| panic!("no link to {path} in:\n{body}"))
@@ -52,7 +52,10 @@ fn settings(app: &TestApp) -> NoticeSettings {
     }
 }
 
-async fn dispatch(app: &TestApp, sink: &SmtpSink) -> custodian_engine::notices::DispatchReport {
+pub(crate) async fn dispatch(
+    app: &TestApp,
+    sink: &SmtpSink,
+) -> custodian_engine::notices::DispatchReport {
     let mailer = SmtpMailer::new(&sink.url(), "Privacy notices <privacy@custodian.test>")
         .expect("a mailer for the sink");
     app.engine
@@ -61,7 +64,11 @@ async fn dispatch(app: &TestApp, sink: &SmtpSink) -> custodian_engine::notices::
         .expect("dispatch")
 }
 
-async fn post_form(app: &TestApp, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn post_form(
+    app: &TestApp,
+    url: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     app.client
         .post(url)
         .form(form)

@@ -58,6 +58,18 @@ pub enum Notice<'a> {
         /// Where to object.
         object: &'a str,
     },
+    /// Confirm an account's e-mail address by opening `link`.
+    VerifyAccount {
+        /// The verification page.
+        link: &'a str,
+    },
+    /// The account was signed in to from a country or device not seen before on it.
+    SignInAlert {
+        /// When (as it is to be read).
+        at: &'a str,
+        /// The country (ISO 3166-1 alpha-2), when known.
+        country: Option<&'a str>,
+    },
 }
 
 fn locale_of<'p>(policy: &'p Policy, lang: &str) -> Result<&'p Locale, StatementError> {
@@ -77,7 +89,9 @@ pub fn compose(
 ) -> Result<Letter, StatementError> {
     let locale = locale_of(policy, lang)?;
     let version = match notice {
-        Notice::Confirm { .. } => policy.current().unwrap_or_else(|| &policy.versions[0]),
+        Notice::Confirm { .. } | Notice::VerifyAccount { .. } | Notice::SignInAlert { .. } => {
+            policy.current().unwrap_or_else(|| &policy.versions[0])
+        }
         Notice::PolicyChange { to, .. } | Notice::SubprocessorChange { to, .. } => to,
     };
     let w = Words::new(locale, version, Jurisdiction::Gdpr);
@@ -108,6 +122,11 @@ pub(super) fn message_ids(policy: &Policy) -> std::collections::BTreeSet<String>
             effective: "",
             material: 2,
             changes: "",
+        },
+        Notice::VerifyAccount { link: "" },
+        Notice::SignInAlert {
+            at: "",
+            country: None,
         },
     ] {
         let _ = write(&w, last, &notice, "");
@@ -208,12 +227,52 @@ fn write(w: &Words<'_>, version: &PolicyVersion, notice: &Notice<'_>, unsubscrib
                 &[b(), ("date", Arg::s(effective))],
             )
         }
+        Notice::VerifyAccount { link } => {
+            lines.push(w.msg("mail-account-verify-intro", &[b()]));
+            lines.push(String::new());
+            lines.push(w.msg("mail-account-verify-action", &[]));
+            lines.push(format!("  {link}"));
+            lines.push(String::new());
+            lines.push(w.msg("mail-account-verify-ignore", &[]));
+            w.msg("mail-account-verify-subject", &[b()])
+        }
+        Notice::SignInAlert { at, country } => {
+            let place = match country {
+                Some(c) => w.country(c),
+                None => w.msg("mail-account-alert-unknown-place", &[]),
+            };
+            let security = version
+                .contact_point
+                .iter()
+                .find(|c| c.id.as_str() == "security")
+                .and_then(|c| c.email.clone())
+                .unwrap_or_default();
+            lines.push(w.msg(
+                "mail-account-alert-intro",
+                &[("date", Arg::s(at)), ("place", Arg::s(&place))],
+            ));
+            lines.push(String::new());
+            lines.push(w.msg("mail-account-alert-ok", &[]));
+            lines.push(w.msg(
+                "mail-account-alert-not-you",
+                &[("security", Arg::s(&security))],
+            ));
+            w.msg("mail-account-alert-subject", &[b()])
+        }
     };
-    if !matches!(notice, Notice::Confirm { .. }) {
-        lines.push(String::new());
-        lines.push("-- ".to_string());
-        lines.push(w.msg("mail-footer", &[b()]));
-        lines.push(format!("  {unsubscribe}"));
+    match notice {
+        Notice::Confirm { .. } => {}
+        Notice::VerifyAccount { .. } | Notice::SignInAlert { .. } => {
+            lines.push(String::new());
+            lines.push("-- ".to_string());
+            lines.push(w.msg("mail-account-footer", &[b()]));
+        }
+        Notice::PolicyChange { .. } | Notice::SubprocessorChange { .. } => {
+            lines.push(String::new());
+            lines.push("-- ".to_string());
+            lines.push(w.msg("mail-footer", &[b()]));
+            lines.push(format!("  {unsubscribe}"));
+        }
     }
     let mut body = lines.join("\n");
     body.push('\n');

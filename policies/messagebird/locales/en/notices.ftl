@@ -22,3 +22,15 @@ mail-processor-changed = Changed: { $name }, now for { $purpose }, in { $country
 mail-processors-list = The full list, with the data each receives and its transfer safeguards:
 mail-processors-object = If you object to a new or changed subprocessor, tell us before { $date } on this page:
 mail-footer = You receive this because this address subscribed to privacy notices from { $brand }. To unsubscribe, open this link; one click is enough:
+
+# Account e-mail: the verification link, and the alert on a sign-in from somewhere new.
+mail-account-verify-subject = Confirm your e-mail address for { $brand }
+mail-account-verify-intro = Welcome to { $brand }. Please confirm that this address is yours, so that we can reach you about your account.
+mail-account-verify-action = Open this page and press the button on it (the link works for seven days):
+mail-account-verify-ignore = If you did not sign up, ignore this message; the account stays unconfirmed.
+mail-account-alert-subject = New sign-in to your { $brand } account
+mail-account-alert-intro = Your account was signed in to on { $date } from { $place }, with a browser or device not seen before on it.
+mail-account-alert-unknown-place = a location we could not determine
+mail-account-alert-ok = If this was you, there is nothing to do.
+mail-account-alert-not-you = If it was not you, change your password now and tell our security team at { $security } with the subject "Urgent: account credentials".
+mail-account-footer = You receive this message because it concerns your { $brand } account.

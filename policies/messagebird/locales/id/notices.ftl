@@ -19,3 +19,15 @@ mail-processor-changed = Berubah: { $name }, kini untuk { $purpose }, di { $coun
 mail-processors-list = Daftar lengkapnya, dengan data yang diterima masing-masing dan pengaman transfernya:
 mail-processors-object = Jika Anda keberatan terhadap subprosesor yang baru atau berubah, beri tahu kami sebelum { $date } melalui halaman ini:
 mail-footer = Anda menerima pesan ini karena alamat ini berlangganan pemberitahuan privasi dari { $brand }. Untuk berhenti berlangganan, buka tautan ini; satu klik sudah cukup:
+
+# Email akun: tautan verifikasi, dan peringatan saat masuk dari tempat baru.
+mail-account-verify-subject = Konfirmasikan alamat email Anda untuk { $brand }
+mail-account-verify-intro = Selamat datang di { $brand }. Konfirmasikan bahwa alamat ini milik Anda, agar kami dapat menghubungi Anda mengenai akun Anda.
+mail-account-verify-action = Buka halaman ini dan tekan tombol di dalamnya (tautan berlaku tujuh hari):
+mail-account-verify-ignore = Jika Anda tidak mendaftar, abaikan pesan ini; akun tetap belum dikonfirmasi.
+mail-account-alert-subject = Ada yang masuk ke akun { $brand } Anda
+mail-account-alert-intro = Akun Anda dimasuki pada { $date } dari { $place }, dengan peramban atau perangkat yang belum pernah digunakan untuk akun ini.
+mail-account-alert-unknown-place = lokasi yang tidak dapat kami tentukan
+mail-account-alert-ok = Jika itu Anda, tidak ada yang perlu dilakukan.
+mail-account-alert-not-you = Jika bukan Anda, segera ubah kata sandi Anda dan beri tahu tim keamanan kami melalui email ke { $security } dengan subjek "Urgent: account credentials".
+mail-account-footer = Anda menerima pesan ini karena pesan ini berkaitan dengan akun { $brand } Anda.

@@ -22,3 +22,15 @@ mail-processor-changed = Gewijzigd: { $name }, nu voor { $purpose }, in { $count
 mail-processors-list = De volledige lijst, met de gegevens die elk ontvangt en de waarborgen bij doorgifte:
 mail-processors-object = Heeft u bezwaar tegen een nieuwe of gewijzigde subverwerker? Laat het ons vóór { $date } weten op deze pagina:
 mail-footer = U ontvangt dit bericht omdat dit adres zich heeft aangemeld voor privacyberichten van { $brand }. Afmelden kan met één klik via deze link:
+
+# Accountberichten: de verificatielink, en de waarschuwing bij een aanmelding vanaf een nieuwe plek.
+mail-account-verify-subject = Bevestig uw e-mailadres voor { $brand }
+mail-account-verify-intro = Welkom bij { $brand }. Bevestig dat dit adres van u is, zodat wij u over uw account kunnen bereiken.
+mail-account-verify-action = Open deze pagina en druk op de knop (de link werkt zeven dagen):
+mail-account-verify-ignore = Heeft u zich niet aangemeld? Negeer dan dit bericht; het account blijft onbevestigd.
+mail-account-alert-subject = Nieuwe aanmelding bij uw account van { $brand }
+mail-account-alert-intro = Op { $date } is er vanuit { $place } op uw account aangemeld, met een browser of apparaat dat daar nog niet eerder voor werd gebruikt.
+mail-account-alert-unknown-place = een plaats die wij niet konden bepalen
+mail-account-alert-ok = Was u dit zelf? Dan hoeft u niets te doen.
+mail-account-alert-not-you = Was u het niet? Wijzig dan nu uw wachtwoord en laat het ons beveiligingsteam weten met een e-mail aan { $security } met als onderwerp "Urgent: account credentials".
+mail-account-footer = U ontvangt dit bericht omdat het over uw account bij { $brand } gaat.

@@ -18,3 +18,15 @@ mail-processor-changed = 已变更：{ $name }，现用于{ $purpose }，位于{
 mail-processors-list = 完整名单，包括每家接收的数据及其跨境传输保障措施：
 mail-processors-object = 如果您反对新增或变更的分处理者，请在 { $date } 之前通过此页面告知我们：
 mail-footer = 您收到此邮件，是因为此地址订阅了 { $brand } 的隐私通知。如需退订，请打开此链接，一次点击即可：
+
+# 账户邮件：验证链接，以及从新位置登录时的提醒。
+mail-account-verify-subject = 请确认您在 { $brand } 的电子邮件地址
+mail-account-verify-intro = 欢迎使用 { $brand }。请确认此地址属于您，以便我们就您的账户与您联系。
+mail-account-verify-action = 请打开此页面并点击其中的按钮（链接七天内有效）：
+mail-account-verify-ignore = 如果您没有注册，请忽略此邮件；该账户将保持未确认状态。
+mail-account-alert-subject = 您的 { $brand } 账户有新的登录
+mail-account-alert-intro = 您的账户于 { $date } 从{ $place }登录，使用的浏览器或设备此前未在该账户上出现过。
+mail-account-alert-unknown-place = 一个我们无法确定的位置
+mail-account-alert-ok = 如果是您本人操作，则无需任何处理。
+mail-account-alert-not-you = 如果不是您本人，请立即更改密码，并发送邮件至 { $security } 告知我们的安全团队，主题为"Urgent: account credentials"。
+mail-account-footer = 您收到此邮件是因为它与您的 { $brand } 账户有关。
