@@ -63,6 +63,9 @@ pub enum Command {
     /// Legal holds: data under a hold does not expire.
     #[command(subcommand)]
     Hold(HoldCommand),
+    /// Staff accounts: need-to-know roles, a second factor required.
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Back up the data and the key store, as two separate copies.
     Backup {
         /// The directory to write the copies to (created if missing).
@@ -410,6 +413,47 @@ pub enum HoldCommand {
         /// Only this tenant.
         #[arg(long)]
         tenant: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// `custodian staff …`
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Make a staff account; prints the second factor to set up, which `staff confirm` then
+    /// confirms with a code. The password is read from `--password-file` (never the command
+    /// line).
+    Add {
+        /// The member of staff's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// A role (repeat for several): compliance-officer, legal, support, security, engineer.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// A file whose first line is the password (12 to 256 characters).
+        #[arg(long)]
+        password_file: PathBuf,
+        /// The language of e-mail to the account.
+        #[arg(long, default_value = "en")]
+        locale: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Confirm a staff account's second factor with a code from the authenticator app; prints
+    /// the recovery codes, once.
+    Confirm {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// The six-digit code the app shows now.
+        #[arg(long)]
+        code: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// List staff accounts and their roles.
+    List {
         #[command(flatten)]
         data: DataArgs,
     },

@@ -936,3 +936,124 @@ async fn sweep_report_and_holds_are_run_from_the_command_line() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(text(&bad.stderr).contains("is not a tenant id"));
 }
+
+#[tokio::test]
+async fn staff_are_added_with_roles_and_sign_in_only_after_confirming_a_second_factor() {
+    use custodian_engine::totp::{self, TotpSecret};
+    let db = TestDb::new().await;
+    let password = db.dir.path().join("password.txt");
+    std::fs::write(&password, "a long staff pass phrase\n").unwrap();
+    let password = password.display().to_string();
+    let added = run_with(
+        &db,
+        &[
+            "staff",
+            "add",
+            "--email",
+            "officer@custodian.example",
+            "--role",
+            "compliance-officer",
+            "--role",
+            "legal",
+            "--password-file",
+            &password,
+        ],
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let out = text(&added.stdout);
+    assert!(
+        !out.contains("a long staff pass phrase"),
+        "the password is never printed"
+    );
+    let secret = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("secret: "))
+        .unwrap_or_else(|| panic!("no secret in:\n{out}"));
+    let secret = TotpSecret::from_base32(secret).unwrap();
+
+    let listed = text(&run_with(&db, &["staff", "list"]).stdout);
+    assert!(
+        listed.contains("compliance-officer,legal") && listed.contains("NOT confirmed"),
+        "{listed}"
+    );
+    let wrong = run_with(
+        &db,
+        &[
+            "staff",
+            "confirm",
+            "--email",
+            "officer@custodian.example",
+            "--code",
+            "12345",
+        ],
+    );
+    assert!(!wrong.status.success());
+    assert!(
+        text(&wrong.stderr).contains("six digits"),
+        "{}",
+        text(&wrong.stderr)
+    );
+    let code = totp::code_at_step(&secret, totp::step_at(jiff::Timestamp::now()));
+    let confirmed = run_with(
+        &db,
+        &[
+            "staff",
+            "confirm",
+            "--email",
+            "officer@custodian.example",
+            "--code",
+            &code,
+        ],
+    );
+    assert!(confirmed.status.success(), "{}", text(&confirmed.stderr));
+    assert_eq!(
+        text(&confirmed.stdout)
+            .lines()
+            .filter(|l| l.starts_with("  "))
+            .count(),
+        10,
+        "ten recovery codes"
+    );
+    let listed = text(&run_with(&db, &["staff", "list"]).stdout);
+    assert!(listed.contains("second factor on"), "{listed}");
+
+    // Bad input: an unknown role, a missing password file.
+    let bad = run_with(
+        &db,
+        &[
+            "staff",
+            "add",
+            "--email",
+            "x@custodian.example",
+            "--role",
+            "god",
+            "--password-file",
+            &password,
+        ],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("compliance-officer, legal, support, security, engineer"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let missing = run_with(
+        &db,
+        &[
+            "staff",
+            "add",
+            "--email",
+            "y@custodian.example",
+            "--role",
+            "legal",
+            "--password-file",
+            "/nonexistent/pw",
+        ],
+    );
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing.stderr).contains("/nonexistent/pw"),
+        "{}",
+        text(&missing.stderr)
+    );
+}

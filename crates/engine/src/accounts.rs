@@ -528,6 +528,28 @@ impl Engine {
         })
     }
 
+    /// A staff account by its address.
+    pub async fn staff_by_email(&self, email: &str) -> Result<AccountRow, EngineError> {
+        let email = Email::parse(email).map_err(|e| {
+            invalid(
+                "email",
+                format!("`{email}` is not an e-mail address: {}", e.0),
+            )
+        })?;
+        self.store
+            .account_by_email(&self.account_index(&email))
+            .await?
+            .filter(|a| a.kind == AccountKind::Staff)
+            .ok_or(EngineError::NotFound {
+                kind: "staff account",
+            })
+    }
+
+    /// The staff accounts, oldest first.
+    pub async fn staff(&self) -> Result<Vec<AccountRow>, EngineError> {
+        Ok(self.store.accounts(None).await?)
+    }
+
     /// Verifies an account's address from the token of its verification link.
     pub async fn verify_email(&self, token: &str) -> Result<AccountRow, EngineError> {
         let bad = || {

@@ -71,6 +71,24 @@ pub struct DispatchReport {
     pub cancelled: usize,
 }
 
+impl DispatchReport {
+    /// Counts one outcome, logging failures of `what` (outbox entry `seq`).
+    fn count(&mut self, outcome: &NoticeOutcome, what: &str, seq: i64) {
+        match outcome {
+            NoticeOutcome::Sent => self.sent += 1,
+            NoticeOutcome::Retry { error, .. } => {
+                tracing::warn!(seq, %error, "{what} was not sent; it will be retried");
+                self.retried += 1;
+            }
+            NoticeOutcome::Failed { error } => {
+                tracing::error!(seq, %error, "{what} could not be sent; given up");
+                self.failed += 1;
+            }
+            NoticeOutcome::Cancelled { .. } => self.cancelled += 1,
+        }
+    }
+}
+
 /// Who objects to a subprocessor.
 #[derive(Debug, Clone, Copy)]
 pub enum Objector<'a> {
@@ -522,18 +540,7 @@ impl Engine {
                     }),
                     _ => None,
                 };
-                match &outcome {
-                    NoticeOutcome::Sent => report.sent += 1,
-                    NoticeOutcome::Retry { error, .. } => {
-                        tracing::warn!(seq = notice.seq, %error, "a notice was not sent; it will be retried");
-                        report.retried += 1;
-                    }
-                    NoticeOutcome::Failed { error } => {
-                        tracing::error!(seq = notice.seq, %error, "a notice could not be sent; given up");
-                        report.failed += 1;
-                    }
-                    NoticeOutcome::Cancelled { .. } => report.cancelled += 1,
-                }
+                report.count(&outcome, "a notice", notice.seq);
                 self.store
                     .finish_notice(notice.seq, now, &outcome, audit.as_ref())
                     .await?;
@@ -707,18 +714,7 @@ impl Engine {
             }
             for m in claimed {
                 let outcome = self.deliver_account_mail(mailer, settings, &m).await;
-                match &outcome {
-                    NoticeOutcome::Sent => report.sent += 1,
-                    NoticeOutcome::Retry { error, .. } => {
-                        tracing::warn!(seq = m.seq, %error, "an account e-mail was not sent; it will be retried");
-                        report.retried += 1;
-                    }
-                    NoticeOutcome::Failed { error } => {
-                        tracing::error!(seq = m.seq, %error, "an account e-mail could not be sent; given up");
-                        report.failed += 1;
-                    }
-                    NoticeOutcome::Cancelled { .. } => report.cancelled += 1,
-                }
+                report.count(&outcome, "an account e-mail", m.seq);
                 self.store
                     .finish_account_mail(m.seq, self.clock.now(), &outcome)
                     .await?;

@@ -337,22 +337,17 @@ async fn confirm_page(
     let Some(requested) = sub.requested else {
         return refusal(&state, &lang, EngineError::Conflict(String::new()));
     };
-    let words = state.pages.words(&lang);
-    message(
+    button_page(
         &state,
-        Message {
-            status: StatusCode::OK,
-            lang: &lang,
-            heading: "ui_confirm_heading",
-            paragraphs: vec!["ui_confirm_intro".into()],
-            items: topic_words(&state, &lang, requested),
-            form: Some(context! {
-                action => "/subscriptions/confirm",
-                hidden => vec![("token", token.as_str()), ("lang", lang.as_str())],
-                button => words.get("ui_confirm_button").cloned().unwrap_or_default(),
-            }),
-            token: Some(&token),
-        },
+        &lang,
+        &token,
+        (
+            "ui_confirm_heading",
+            "ui_confirm_intro",
+            "ui_confirm_button",
+        ),
+        "/subscriptions/confirm",
+        topic_words(&state, &lang, requested),
     )
 }
 
@@ -396,21 +391,40 @@ async fn verify_page(
     q: Result<Query<LinkQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let (token, lang) = link_query(&state, q)?;
-    let words = state.pages.words(&lang);
-    message(
+    button_page(
         &state,
+        &lang,
+        &token,
+        ("ui_verify_heading", "ui_verify_intro", "ui_verify_button"),
+        "/account/verify",
+        Vec::new(),
+    )
+}
+
+/// A link's page: a heading, an intro, `items`, and a button posting the token to `action`.
+fn button_page(
+    state: &AppState,
+    lang: &str,
+    token: &str,
+    (heading, intro, button): (&str, &str, &str),
+    action: &str,
+    items: Vec<String>,
+) -> Result<Response, ApiError> {
+    let words = state.pages.words(lang);
+    message(
+        state,
         Message {
             status: StatusCode::OK,
-            lang: &lang,
-            heading: "ui_verify_heading",
-            paragraphs: vec!["ui_verify_intro".into()],
-            items: Vec::new(),
+            lang,
+            heading,
+            paragraphs: vec![intro.into()],
+            items,
             form: Some(context! {
-                action => "/account/verify",
-                hidden => vec![("token", token.as_str()), ("lang", lang.as_str())],
-                button => words.get("ui_verify_button").cloned().unwrap_or_default(),
+                action => action,
+                hidden => vec![("token", token), ("lang", lang)],
+                button => words.get(button).cloned().unwrap_or_default(),
             }),
-            token: Some(&token),
+            token: Some(token),
         },
     )
 }

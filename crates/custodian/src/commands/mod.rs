@@ -11,6 +11,7 @@ mod notices;
 mod policy;
 mod retention;
 mod serve;
+mod staff;
 mod traffic;
 
 use std::process::ExitCode;
@@ -64,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Command::Retention(c) => retention::report(config.as_deref(), c).await,
                 Command::Hold(c) => retention::hold(config.as_deref(), c).await,
+                Command::Staff(c) => staff::run(config.as_deref(), c).await,
                 Command::Bench(c) => bench::run(config.as_deref(), c).await,
                 Command::Backup {
                     to,
