@@ -453,6 +453,41 @@ async fn the_demo_prints_where_to_look_and_keys_that_sign_in() {
         .await
         .unwrap();
     assert_eq!(me["tenant_name"], "Acme Retail");
+    // The printed accounts sign in: the customer with its password, the compliance officer
+    // only with a code from the printed TOTP secret.
+    assert!(
+        guide.contains("owner@signup.example / demo password 2026"),
+        "{guide}"
+    );
+    let client = reqwest::Client::new();
+    let session = client
+        .post(format!("{base}/v1/account/session"))
+        .json(&serde_json::json!({ "email": "owner@signup.example", "password": "demo password 2026" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status().as_u16(), 201);
+    let secret = guide
+        .lines()
+        .find_map(|l| l.split("TOTP secret ").nth(1))
+        .map(|s| s.trim().to_string())
+        .expect("the officer's TOTP secret");
+    let secret = custodian_engine::totp::TotpSecret::from_base32(&secret).unwrap();
+    let officer = |code: Option<String>| {
+        let mut body = serde_json::json!({ "email": "officer@custodian.example", "password": "demo password 2026" });
+        if let Some(code) = code {
+            body["code"] = serde_json::json!(code);
+        }
+        client
+            .post(format!("{base}/v1/account/session"))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(officer(None).await.unwrap().status().as_u16(), 401);
+    // The demo used this step's code to confirm; the next step's is accepted (one step of drift).
+    let next = custodian_engine::totp::step_at(jiff::Timestamp::now()) + 1;
+    let code = custodian_engine::totp::code_at_step(&secret, next);
+    assert_eq!(officer(Some(code)).await.unwrap().status().as_u16(), 201);
     let page = reqwest::get(format!("{base}/?lang=id"))
         .await
         .unwrap()

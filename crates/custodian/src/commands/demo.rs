@@ -43,13 +43,104 @@ pub async fn run(config: Option<&Path>, mut args: ServeArgs) -> anyhow::Result<E
         ctx.settings.mail.interval_seconds = 2;
     }
     let keys = seed(&ctx.engine).await?;
+    let dir = args
+        .data
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("data/demo"));
+    let accounts = seed_accounts(&ctx.engine, &dir).await?;
     let listener = serve::bind(&ctx.settings.server.listen).await?;
     let address = listener.local_addr()?;
     let base = format!("http://{address}");
     let background = serve::Background::from_settings(&ctx.settings, Some(address))?;
     print_guide(&base, &ctx.engine, &keys, &args, &ctx.settings).await?;
+    print_accounts(&base, &accounts);
     serve::serve(listener, ctx.engine, background).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's people with accounts: a customer who signed up (address verified) and a
+/// compliance officer with a second factor.
+const DEMO_CUSTOMER: &str = "owner@signup.example";
+const DEMO_OFFICER: &str = "officer@custodian.example";
+/// Demo passwords, printed in the guide: never use them elsewhere.
+const DEMO_PASSWORD: &str = "demo password 2026";
+
+/// What the guide prints about the demo's accounts.
+struct DemoAccounts {
+    /// The officer's TOTP secret (base32), kept beside the demo data for later starts.
+    officer_secret: Option<String>,
+}
+
+/// Signs up the demo customer and makes the demo compliance officer, once; the officer's TOTP
+/// secret is written to `staff-totp.txt` in the demo directory (the database keeps it sealed).
+async fn seed_accounts(engine: &Engine, dir: &Path) -> anyhow::Result<DemoAccounts> {
+    use custodian_engine::accounts::SignUp;
+    let secret_file = dir.join("staff-totp.txt");
+    if engine.staff_by_email(DEMO_OFFICER).await.is_err() {
+        let settings = engine.account_settings().clone();
+        let account = engine
+            .sign_up(SignUp {
+                email: DEMO_CUSTOMER.into(),
+                password: DEMO_PASSWORD.into(),
+                company: "Signup Demo B.V.".into(),
+                region: Some("NL".into()),
+                locale: "nl".into(),
+                terms_version: settings.terms_version,
+                dpa_version: settings.dpa_version,
+                adult: true,
+            })
+            .await?;
+        engine
+            .verify_email(&engine.verification_token(account.id))
+            .await?;
+        let (officer, enrolment) = engine
+            .create_staff(
+                &Actor::System,
+                DEMO_OFFICER,
+                DEMO_PASSWORD,
+                &["compliance-officer".to_string()],
+                "en",
+            )
+            .await?;
+        let secret = custodian_engine::totp::TotpSecret::from_base32(&enrolment.secret)
+            .map_err(|e| anyhow::anyhow!("the demo's TOTP secret: {e}"))?;
+        let code = custodian_engine::totp::code_at_step(
+            &secret,
+            custodian_engine::totp::step_at(engine.clock().now()),
+        );
+        engine.confirm_totp(officer.id, &code).await?;
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(&secret_file, format!("{}\n", enrolment.secret))?;
+    }
+    Ok(DemoAccounts {
+        officer_secret: std::fs::read_to_string(&secret_file)
+            .ok()
+            .map(|s| s.trim().to_string()),
+    })
+}
+
+fn print_accounts(base: &str, accounts: &DemoAccounts) {
+    println!("  Accounts (passwords for this demo only):");
+    println!("    customer  {DEMO_CUSTOMER} / {DEMO_PASSWORD} (signed up, address verified)");
+    match &accounts.officer_secret {
+        Some(secret) => println!(
+            "    staff     {DEMO_OFFICER} / {DEMO_PASSWORD}, compliance officer, TOTP secret {secret}\n              (add it to an authenticator app, or: oathtool --totp -b {secret})"
+        ),
+        None => println!(
+            "    staff     {DEMO_OFFICER} (its TOTP secret file is gone: delete the demo data to start over)"
+        ),
+    }
+    println!(
+        "    sign in (the session is a cookie; changes need the returned csrf as X-CSRF-Token):"
+    );
+    println!(
+        "    curl -c jar -H 'content-type: application/json' -d '{{\"email\":\"{DEMO_CUSTOMER}\",\"password\":\"{DEMO_PASSWORD}\"}}' {base}/v1/account/session"
+    );
+    println!("    curl -b jar {base}/v1/account");
+    println!();
+    println!("  Stop with Ctrl-C.");
+    println!();
 }
 
 /// How many generated records each new demo tenant gets.
@@ -366,7 +457,6 @@ async fn print_guide(
     println!(
         "  Also try: custodian policy check · custodian policy diff 2020 2023 · custodian audit verify {data_option}"
     );
-    println!("  Stop with Ctrl-C.");
     println!();
     Ok(())
 }
