@@ -195,6 +195,14 @@ async fn password_matches(password: String, hash: String) -> bool {
 /// A hash checked when the address is unknown, so that the answer takes as long.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$2y1XAwDGWxiG8kZk0DVVg4DZ6xOj3eFG2m6qDPq5Dlc";
 
+/// A stamp of an account's current password hash (which a new salt changes at every reset).
+fn password_stamp(account: &AccountRow) -> i64 {
+    let digest = Sha256::digest(account.password_hash.as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(b)
+}
+
 fn check_password_rules(password: &str, email: &str) -> Result<(), EngineError> {
     let n = password.chars().count();
     if !(12..=256).contains(&n) {
@@ -526,6 +534,132 @@ impl Engine {
         TotpSecret::from_bytes(&bytes).map(Some).map_err(|e| {
             EngineError::Unavailable(format!("a stored second factor is damaged: {e}"))
         })
+    }
+
+    fn reset_mac(&self, id: Uuid, changed: i64, until: i64) -> [u8; 16] {
+        let tag = self.master.tag(
+            "accounts/reset",
+            &[id.as_bytes(), &changed.to_be_bytes(), &until.to_be_bytes()],
+        );
+        let mut out = [0; 16];
+        out.copy_from_slice(&tag[..16]);
+        out
+    }
+
+    /// The token of a password-reset link for `account`: valid for an hour and only until the
+    /// password changes (it names the current password hash, salted anew at every change, so
+    /// it works once).
+    pub fn reset_token(&self, account: &AccountRow) -> String {
+        let until = (self.clock.now() + SignedDuration::from_hours(1)).as_second();
+        let changed = password_stamp(account);
+        let mut bytes = Vec::with_capacity(48);
+        bytes.extend_from_slice(account.id.as_bytes());
+        bytes.extend_from_slice(&changed.to_be_bytes());
+        bytes.extend_from_slice(&until.to_be_bytes());
+        bytes.extend_from_slice(&self.reset_mac(account.id, changed, until));
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// Asks for a password-reset link to be e-mailed to `email`. The answer is the same whether
+    /// or not an account has that address; at most one link goes out per ten minutes.
+    pub async fn request_password_reset(&self, email: &str) -> Result<(), EngineError> {
+        let Ok(email) = Email::parse(email) else {
+            return Err(invalid(
+                "email",
+                format!("`{email}` is not an e-mail address"),
+            ));
+        };
+        let Some(account) = self
+            .store
+            .account_by_email(&self.account_index(&email))
+            .await?
+        else {
+            return Ok(());
+        };
+        let now = self.clock.now();
+        let window = now.as_second().div_euclid(600);
+        let mail = NewAccountMail {
+            account: account.id,
+            kind: "reset".into(),
+            reference: window.to_string(),
+            at: now,
+        };
+        let audit = self.account_event(
+            now,
+            &Actor::Account(account.id),
+            "account.reset-requested",
+            account.tenant,
+            account.id,
+            serde_json::json!({}),
+        );
+        self.store
+            .change_account(
+                account.id,
+                &AccountChange::Notify,
+                Some(&mail),
+                Some(&audit),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Sets a new password from the token of a reset link: unlocks the account and ends every
+    /// session of it.
+    pub async fn reset_password(
+        &self,
+        token: &str,
+        password: &str,
+    ) -> Result<AccountRow, EngineError> {
+        let bad = || invalid("token", "this reset link is not valid; ask for a new one");
+        let bytes = URL_SAFE_NO_PAD.decode(token.trim()).map_err(|_| bad())?;
+        if bytes.len() != 48 {
+            return Err(bad());
+        }
+        let id = Uuid::from_slice(&bytes[..16]).map_err(|_| bad())?;
+        let word = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&bytes[at..at + 8]);
+            i64::from_be_bytes(b)
+        };
+        let (changed, until) = (word(16), word(24));
+        if !bool::from(self.reset_mac(id, changed, until).ct_eq(&bytes[32..])) {
+            return Err(bad());
+        }
+        let now = self.clock.now();
+        if now.as_second() > until {
+            return Err(invalid(
+                "token",
+                "this reset link has expired; ask for a new one",
+            ));
+        }
+        let account = self.store.account(id).await?.ok_or_else(bad)?;
+        if password_stamp(&account) != changed {
+            return Err(invalid(
+                "token",
+                "this reset link was used already; ask for a new one",
+            ));
+        }
+        let email = self.account_email(&account)?;
+        check_password_rules(password, &email)?;
+        let hash = hash_password(password.to_string()).await?;
+        let audit = self.account_event(
+            now,
+            &Actor::Account(id),
+            "account.password-reset",
+            account.tenant,
+            id,
+            serde_json::json!({ "unlocked": account.locked_at.is_some() }),
+        );
+        self.store
+            .change_account(
+                id,
+                &AccountChange::PasswordSet { hash, at: now },
+                None,
+                Some(&audit),
+            )
+            .await?;
+        self.store.revoke_sessions(id, now, None).await?;
+        self.store.account(id).await?.ok_or_else(bad)
     }
 
     /// A staff account by its address.

@@ -756,6 +756,18 @@ impl Engine {
                     "",
                 )
             }
+            "reset" => {
+                let link = format!(
+                    "{base}/account/reset?token={}&lang={lang}",
+                    self.reset_token(&m.account)
+                );
+                mail::compose(
+                    &self.policy,
+                    lang,
+                    &Notice::PasswordReset { link: &link },
+                    "",
+                )
+            }
             "login-alert" => {
                 // The reference is `<time>/<country or ->/<device>`.
                 let mut parts = m.reference.splitn(3, '/');

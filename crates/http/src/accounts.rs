@@ -32,6 +32,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/account", axum::routing::get(me))
         .route("/v1/account/totp", post(enrol_totp))
         .route("/v1/account/totp/confirm", post(confirm_totp))
+        .route("/v1/account/password/reset", post(request_reset))
 }
 
 /// An account as its holder sees it.
@@ -423,4 +424,40 @@ pub(crate) async fn confirm_totp(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// An address to send a password-reset link to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    /// The account's e-mail address.
+    email: String,
+}
+
+/// What a reset request answers, whether or not the address has an account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResetAccepted {
+    /// `accepted`.
+    status: &'static str,
+}
+
+/// Asks for a password-reset link by e-mail (at most one per ten minutes). The answer is the
+/// same whether or not the address has an account.
+#[utoipa::path(
+    post,
+    path = "/v1/account/password/reset",
+    tag = "accounts",
+    request_body = ResetRequest,
+    responses((status = 202, body = ResetAccepted), (status = 422, body = crate::error::ErrorBody))
+)]
+pub(crate) async fn request_reset(
+    State(state): State<AppState>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<ResetAccepted>), ApiError> {
+    let body: ResetRequest = json(bytes, r#"{"email": "…"}"#)?;
+    state.engine.request_password_reset(&body.email).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(ResetAccepted { status: "accepted" }),
+    ))
 }

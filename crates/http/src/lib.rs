@@ -112,6 +112,7 @@ impl AppState {
         accounts::me,
         accounts::enrol_totp,
         accounts::confirm_totp,
+        accounts::request_reset,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification)),
     modifiers(&BearerAuth),

@@ -37,6 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(unsubscribe_page).post(unsubscribe_action),
         )
         .route("/account/verify", get(verify_page).post(verify_action))
+        .route("/account/reset", get(reset_page).post(reset_action))
         .route("/subprocessors/objections/new", get(objection_page))
         .route("/subprocessors/objections", post(objection_action))
 }
@@ -217,6 +218,13 @@ fn refusal(state: &AppState, lang: &str, e: EngineError) -> Result<Response, Api
             "ui_topics_missing",
         ),
         EngineError::Invalid {
+            field: "password", ..
+        } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ui_form_invalid_heading",
+            "ui_password_rules",
+        ),
+        EngineError::Invalid {
             field: "reason", ..
         } => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -385,6 +393,27 @@ async fn confirm_action(
     }
 }
 
+/// The page after a link's button did its work: a heading and one paragraph.
+fn done_page(
+    state: &AppState,
+    lang: &str,
+    heading: &str,
+    text: &str,
+) -> Result<Response, ApiError> {
+    message(
+        state,
+        Message {
+            status: StatusCode::OK,
+            lang,
+            heading,
+            paragraphs: vec![text.into()],
+            items: Vec::new(),
+            form: None,
+            token: None,
+        },
+    )
+}
+
 /// The page of an account's verification link: a button, since mail scanners open links.
 async fn verify_page(
     State(state): State<AppState>,
@@ -440,18 +469,61 @@ async fn verify_action(
         .verify_email(form.token.as_deref().unwrap_or_default())
         .await
     {
-        Ok(_) => message(
-            &state,
-            Message {
-                status: StatusCode::OK,
-                lang: &lang,
-                heading: "ui_verified_heading",
-                paragraphs: vec!["ui_verified".into()],
-                items: Vec::new(),
-                form: None,
-                token: None,
-            },
-        ),
+        Ok(_) => done_page(&state, &lang, "ui_verified_heading", "ui_verified"),
+        Err(e) => refusal(&state, &lang, e),
+    }
+}
+
+/// The page of a password-reset link: a form for the new password.
+async fn reset_page(
+    State(state): State<AppState>,
+    q: Result<Query<LinkQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let (token, lang) = link_query(&state, q)?;
+    let words = state.pages.words(&lang);
+    let word = |k: &str| words.get(k).cloned().unwrap_or_default();
+    message(
+        &state,
+        Message {
+            status: StatusCode::OK,
+            lang: &lang,
+            heading: "ui_reset_heading",
+            paragraphs: vec!["ui_reset_intro".into()],
+            items: Vec::new(),
+            form: Some(context! {
+                action => "/account/reset",
+                hidden => vec![("token", token.as_str()), ("lang", lang.as_str())],
+                password => word("ui_reset_password"),
+                button => word("ui_reset_button"),
+            }),
+            token: Some(&token),
+        },
+    )
+}
+
+/// The reset form: the link's token, its language and the new password.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ResetForm {
+    token: Option<String>,
+    lang: Option<String>,
+    password: Option<String>,
+}
+
+async fn reset_action(
+    State(state): State<AppState>,
+    form: Result<Form<ResetForm>, FormRejection>,
+) -> Result<Response, ApiError> {
+    let Form(form) = form.map_err(form_error)?;
+    let lang = known_lang(state.engine.policy(), form.lang)?;
+    match state
+        .engine
+        .reset_password(
+            form.token.as_deref().unwrap_or_default(),
+            form.password.as_deref().unwrap_or_default(),
+        )
+        .await
+    {
+        Ok(_) => done_page(&state, &lang, "ui_reset_done_heading", "ui_reset_done"),
         Err(e) => refusal(&state, &lang, e),
     }
 }

@@ -151,6 +151,8 @@ pub enum AccountChange {
         /// The role.
         role: String,
     },
+    /// Nothing changes: the mail and the audit event are written (a password-reset link).
+    Notify,
 }
 
 /// A session as stored (its token only as a hash).

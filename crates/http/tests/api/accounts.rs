@@ -333,3 +333,121 @@ async fn the_verification_link_arrives_in_the_accounts_language_and_new_sign_ins
         alert.body
     );
 }
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_a_link_that_works_once_and_ends_every_session() {
+    let clock = Arc::new(FixedClock::new(t0()));
+    let app = spawn_app_with_clock(clock.clone()).await;
+    let sink = SmtpSink::start().await;
+    post(&app, "/v1/account/signup", &signup("anna@example.com")).await;
+    let (cookie, _) = sign_in(&app, "anna@example.com", None).await;
+    dispatch(&app, &sink).await; // the verification mail
+    sink.wait_for(1, MAIL_WAIT).await;
+
+    // The same answer for a known and an unknown address; only the known one gets a mail.
+    for email in ["anna@example.com", "nobody@example.com", "anna@example.com"] {
+        let r = post(
+            &app,
+            "/v1/account/password/reset",
+            &json!({ "email": email }),
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 202);
+    }
+    assert_eq!(
+        dispatch(&app, &sink).await.sent,
+        1,
+        "one link per ten minutes"
+    );
+    let mails = sink.wait_for(2, MAIL_WAIT).await;
+    let mail = read(&mails[1]);
+    assert!(
+        mail.subject.starts_with("Stel een nieuw wachtwoord in"),
+        "{}",
+        mail.subject
+    );
+    let url = link(&mail.body, "/account/reset");
+    let page = app
+        .client
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("type=\"password\"") && page.contains("Wachtwoord instellen"),
+        "{page}"
+    );
+    let token = url
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+
+    let weak = post_form(
+        &app,
+        &app.url("/account/reset"),
+        &[("token", &token), ("lang", "nl"), ("password", "short")],
+    )
+    .await;
+    assert_eq!(weak.status().as_u16(), 422);
+    assert!(weak.text().await.unwrap().contains("12 tot 256 tekens"));
+    let done = post_form(
+        &app,
+        &app.url("/account/reset"),
+        &[
+            ("token", &token),
+            ("lang", "nl"),
+            ("password", "a brand new pass phrase"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status().as_u16(), 200);
+    assert!(done.text().await.unwrap().contains("Wachtwoord gewijzigd"));
+    // The old session is over; the old password no longer works; the link works once.
+    let me = app
+        .client
+        .get(app.url("/v1/account"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    error_of(me, 401).await;
+    let old = json!({ "email": "anna@example.com", "password": "correct horse battery staple" });
+    error_of(post(&app, "/v1/account/session", &old).await, 401).await;
+    let new = json!({ "email": "anna@example.com", "password": "a brand new pass phrase" });
+    assert_eq!(
+        post(&app, "/v1/account/session", &new)
+            .await
+            .status()
+            .as_u16(),
+        201
+    );
+    let again = post_form(
+        &app,
+        &app.url("/account/reset"),
+        &[
+            ("token", &token),
+            ("lang", "nl"),
+            ("password", "yet another pass phrase"),
+        ],
+    )
+    .await;
+    assert_eq!(again.status().as_u16(), 422);
+    let (_, _, field) = error_of(
+        post(
+            &app,
+            "/v1/account/password/reset",
+            &json!({ "email": "not an address" }),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(field.as_deref(), Some("email"));
+}

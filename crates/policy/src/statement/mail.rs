@@ -63,6 +63,11 @@ pub enum Notice<'a> {
         /// The verification page.
         link: &'a str,
     },
+    /// Set a new password by opening `link`.
+    PasswordReset {
+        /// The reset page.
+        link: &'a str,
+    },
     /// The account was signed in to from a country or device not seen before on it.
     SignInAlert {
         /// When (as it is to be read).
@@ -89,9 +94,10 @@ pub fn compose(
 ) -> Result<Letter, StatementError> {
     let locale = locale_of(policy, lang)?;
     let version = match notice {
-        Notice::Confirm { .. } | Notice::VerifyAccount { .. } | Notice::SignInAlert { .. } => {
-            policy.current().unwrap_or_else(|| &policy.versions[0])
-        }
+        Notice::Confirm { .. }
+        | Notice::VerifyAccount { .. }
+        | Notice::PasswordReset { .. }
+        | Notice::SignInAlert { .. } => policy.current().unwrap_or_else(|| &policy.versions[0]),
         Notice::PolicyChange { to, .. } | Notice::SubprocessorChange { to, .. } => to,
     };
     let w = Words::new(locale, version, Jurisdiction::Gdpr);
@@ -124,6 +130,7 @@ pub(super) fn message_ids(policy: &Policy) -> std::collections::BTreeSet<String>
             changes: "",
         },
         Notice::VerifyAccount { link: "" },
+        Notice::PasswordReset { link: "" },
         Notice::SignInAlert {
             at: "",
             country: None,
@@ -236,6 +243,15 @@ fn write(w: &Words<'_>, version: &PolicyVersion, notice: &Notice<'_>, unsubscrib
             lines.push(w.msg("mail-account-verify-ignore", &[]));
             w.msg("mail-account-verify-subject", &[b()])
         }
+        Notice::PasswordReset { link } => {
+            lines.push(w.msg("mail-account-reset-intro", &[b()]));
+            lines.push(String::new());
+            lines.push(w.msg("mail-account-reset-action", &[]));
+            lines.push(format!("  {link}"));
+            lines.push(String::new());
+            lines.push(w.msg("mail-account-reset-ignore", &[]));
+            w.msg("mail-account-reset-subject", &[b()])
+        }
         Notice::SignInAlert { at, country } => {
             let place = match country {
                 Some(c) => w.country(c),
@@ -262,7 +278,9 @@ fn write(w: &Words<'_>, version: &PolicyVersion, notice: &Notice<'_>, unsubscrib
     };
     match notice {
         Notice::Confirm { .. } => {}
-        Notice::VerifyAccount { .. } | Notice::SignInAlert { .. } => {
+        Notice::VerifyAccount { .. }
+        | Notice::PasswordReset { .. }
+        | Notice::SignInAlert { .. } => {
             lines.push(String::new());
             lines.push("-- ".to_string());
             lines.push(w.msg("mail-account-footer", &[b()]));

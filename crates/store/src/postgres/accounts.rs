@@ -256,6 +256,10 @@ async fn apply(tx: &Transaction<'_>, id: Uuid, change: &AccountChange) -> Result
             )
             .await
         }
+        AccountChange::Notify => {
+            tx.execute("UPDATE accounts SET id = id WHERE id = $1", &[&id])
+                .await
+        }
     }
     .map_err(pg_err)?;
     Ok(n == 1)

@@ -223,6 +223,7 @@ fn apply(tx: &Transaction<'_>, id: Uuid, change: &AccountChange) -> Result<bool>
             "DELETE FROM account_roles WHERE account_id = ?1 AND role = ?2",
             params![id, role],
         ),
+        AccountChange::Notify => tx.execute("UPDATE accounts SET id = id WHERE id = ?1", [id]),
     }
     .map_err(db_err)?;
     Ok(n == 1)

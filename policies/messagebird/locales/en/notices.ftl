@@ -34,3 +34,7 @@ mail-account-alert-unknown-place = a location we could not determine
 mail-account-alert-ok = If this was you, there is nothing to do.
 mail-account-alert-not-you = If it was not you, change your password now and tell our security team at { $security } with the subject "Urgent: account credentials".
 mail-account-footer = You receive this message because it concerns your { $brand } account.
+mail-account-reset-subject = Reset your { $brand } password
+mail-account-reset-intro = Someone, we hope you, asked to set a new password for your { $brand } account.
+mail-account-reset-action = Open this page to choose a new one (the link works for one hour, once); every session of the account then ends:
+mail-account-reset-ignore = If you did not ask for this, ignore this message: your password stays as it is.

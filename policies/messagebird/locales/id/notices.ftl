@@ -31,3 +31,7 @@ mail-account-alert-unknown-place = lokasi yang tidak dapat kami tentukan
 mail-account-alert-ok = Jika itu Anda, tidak ada yang perlu dilakukan.
 mail-account-alert-not-you = Jika bukan Anda, segera ubah kata sandi Anda dan beri tahu tim keamanan kami melalui email ke { $security } dengan subjek "Urgent: account credentials".
 mail-account-footer = Anda menerima pesan ini karena pesan ini berkaitan dengan akun { $brand } Anda.
+mail-account-reset-subject = Atur ulang kata sandi { $brand } Anda
+mail-account-reset-intro = Seseorang, semoga Anda, meminta kata sandi baru untuk akun { $brand } Anda.
+mail-account-reset-action = Buka halaman ini untuk memilih kata sandi baru (tautan berlaku satu jam, satu kali); setelah itu semua sesi akun berakhir:
+mail-account-reset-ignore = Jika Anda tidak memintanya, abaikan pesan ini: kata sandi Anda tetap seperti semula.

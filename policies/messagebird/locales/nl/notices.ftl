@@ -34,3 +34,7 @@ mail-account-alert-unknown-place = een plaats die wij niet konden bepalen
 mail-account-alert-ok = Was u dit zelf? Dan hoeft u niets te doen.
 mail-account-alert-not-you = Was u het niet? Wijzig dan nu uw wachtwoord en laat het ons beveiligingsteam weten met een e-mail aan { $security } met als onderwerp "Urgent: account credentials".
 mail-account-footer = U ontvangt dit bericht omdat het over uw account bij { $brand } gaat.
+mail-account-reset-subject = Stel een nieuw wachtwoord in voor { $brand }
+mail-account-reset-intro = Iemand, hopelijk u, heeft gevraagd een nieuw wachtwoord in te stellen voor uw account bij { $brand }.
+mail-account-reset-action = Open deze pagina om een nieuw wachtwoord te kiezen (de link werkt één uur, één keer); daarna eindigen alle sessies van het account:
+mail-account-reset-ignore = Heeft u dit niet gevraagd? Negeer dan dit bericht: uw wachtwoord blijft zoals het is.

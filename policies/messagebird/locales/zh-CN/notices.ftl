@@ -30,3 +30,7 @@ mail-account-alert-unknown-place = 一个我们无法确定的位置
 mail-account-alert-ok = 如果是您本人操作，则无需任何处理。
 mail-account-alert-not-you = 如果不是您本人，请立即更改密码，并发送邮件至 { $security } 告知我们的安全团队，主题为"Urgent: account credentials"。
 mail-account-footer = 您收到此邮件是因为它与您的 { $brand } 账户有关。
+mail-account-reset-subject = 重置您的 { $brand } 密码
+mail-account-reset-intro = 有人（希望是您本人）请求为您的 { $brand } 账户设置新密码。
+mail-account-reset-action = 请打开此页面选择新密码（链接一小时内有效，且只能使用一次）；之后该账户的所有会话都将结束：
+mail-account-reset-ignore = 如果您没有提出此请求，请忽略此邮件：您的密码将保持不变。
