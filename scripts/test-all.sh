@@ -28,6 +28,14 @@ if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'noto.*c
 fi
 export CUSTODIAN_CHROMIUM="${CUSTODIAN_CHROMIUM:-$(command -v chromium)}"
 
+# The sign-in test drives that Chromium with Playwright (tests/browser, pinned in its lock file).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  step "installing Node.js and npm (browser tests)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+fi
+step "installing Playwright (tests/browser)"
+(cd tests/browser && npm ci --no-audit --no-fund)
+
 runner=(cargo test --workspace --no-fail-fast)
 if cargo nextest --version >/dev/null 2>&1; then
   runner=(cargo nextest run --workspace --no-fail-fast --failure-output final)

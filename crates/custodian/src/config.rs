@@ -30,6 +30,46 @@ pub struct Settings {
     pub retention: RetentionSettings,
     /// People's accounts.
     pub accounts: AccountsSettings,
+    /// Inbound mail to the privacy and security addresses.
+    #[serde(default)]
+    pub inbound: InboundSettings,
+}
+
+/// `[inbound]`: mail to the privacy and security addresses reaches Custodian from the
+/// organisation's mail relay, posted to `/v1/inbound/mail` with a token, or through its own
+/// SMTP listener (off by default; meant for a private network behind the relay: no TLS).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InboundSettings {
+    /// A file holding the bearer token (at least 32 characters) for `/v1/inbound/mail`; the
+    /// endpoint is off without it.
+    pub token_file: Option<PathBuf>,
+    /// The SMTP listener's address (`0.0.0.0:2525`); off when unset.
+    pub smtp_listen: Option<String>,
+    /// Domains whose recipients the listener accepts (default: those of the policy's privacy
+    /// and security addresses).
+    #[serde(default)]
+    pub accept_domains: Vec<String>,
+}
+
+impl InboundSettings {
+    /// The inbound token, read from its file; an error names the file and the fix.
+    pub fn token(&self) -> anyhow::Result<Option<String>> {
+        let Some(path) = &self.token_file else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read inbound.token_file {}", path.display()))?;
+        let token = text.trim().to_string();
+        if token.len() < 32 || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            bail!(
+                "{}: the inbound token must be one line of at least 32 characters without spaces (e.g. `openssl rand -hex 32 > {}`)",
+                path.display(),
+                path.display()
+            );
+        }
+        Ok(Some(token))
+    }
 }
 
 /// `[server]`
@@ -186,6 +226,7 @@ impl Default for Settings {
                     session_hours: 12,
                 }
             },
+            inbound: InboundSettings::default(),
         }
     }
 }

@@ -154,6 +154,11 @@ fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
 fn invalid(field: &'static str, message: impl Into<String>) -> EngineError {
     EngineError::Invalid {
         field,
@@ -225,7 +230,7 @@ impl Engine {
         SymmetricKey::from_bytes(*self.master.derive("accounts/seal"))
     }
 
-    fn account_index(&self, email: &Email) -> Vec<u8> {
+    pub(crate) fn account_index(&self, email: &Email) -> Vec<u8> {
         self.master
             .tag("accounts/index", &[email.as_str().as_bytes()])[..16]
             .to_vec()

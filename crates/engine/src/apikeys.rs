@@ -88,15 +88,18 @@ impl fmt::Display for Actor {
     }
 }
 
-/// An authenticated caller: a tenant acting through one API key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// An authenticated caller acting in one tenant: the tenant through one of its API keys, or a
+/// member of staff whose role or grant allows it (see [`crate::access`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     /// The tenant.
     pub tenant: TenantId,
-    /// The key used.
-    pub key: ApiKeyId,
-    /// What the key may do.
+    /// Who acts: the key used, or the member of staff.
+    pub by: Actor,
+    /// What it may do.
     pub scopes: Vec<Scope>,
+    /// Why a member of staff acts (recorded with every read they make).
+    pub reason: Option<String>,
 }
 
 impl Principal {
@@ -111,7 +114,15 @@ impl Principal {
 
     /// The actor to record.
     pub fn actor(&self) -> Actor {
-        Actor::ApiKey(self.key)
+        self.by.clone()
+    }
+
+    /// The API key used, when it is one.
+    pub fn api_key(&self) -> Option<ApiKeyId> {
+        match self.by {
+            Actor::ApiKey(id) => Some(id),
+            _ => None,
+        }
     }
 }
 
@@ -252,12 +263,13 @@ impl Engine {
         }
         Ok(Principal {
             tenant: record.tenant,
-            key: record.id,
+            by: Actor::ApiKey(record.id),
             scopes: record
                 .scopes
                 .iter()
                 .filter_map(|s| Scope::parse(s))
                 .collect(),
+            reason: None,
         })
     }
 }

@@ -51,6 +51,7 @@ impl Engine {
                 after_seq,
                 limit,
                 tenant: Some(tenant),
+                ..AuditFilter::default()
             })
             .await?)
     }
@@ -75,6 +76,7 @@ async fn verify(
                 after_seq: after,
                 limit: PAGE,
                 tenant: None,
+                ..AuditFilter::default()
             })
             .await?;
         let Some(last) = page.last() else { break };

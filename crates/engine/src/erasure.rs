@@ -24,6 +24,9 @@ pub enum DestroyReason {
     Erasure,
     /// The end of the retention period (of a bucket, or of a legal duty).
     Expiry,
+    /// A staff order outside the retention schedule, approved by a second person (a tenant's
+    /// purge, a destruction ordered on a case).
+    Order,
 }
 
 impl DestroyReason {
@@ -32,6 +35,7 @@ impl DestroyReason {
         match self {
             DestroyReason::Erasure => "erasure",
             DestroyReason::Expiry => "expiry",
+            DestroyReason::Order => "order",
         }
     }
 }

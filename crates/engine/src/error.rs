@@ -51,6 +51,10 @@ pub enum EngineError {
     /// Valid credentials without the needed scope.
     #[error("this API key lacks the `{0}` scope")]
     Forbidden(&'static str),
+    /// A member of staff whose roles (or grants) do not allow the action; the message says
+    /// what would.
+    #[error("{0}")]
+    NotPermitted(String),
     /// Too many failed sign-ins: try again after this many seconds.
     #[error("too many failed sign-ins; try again in {retry_after} seconds")]
     Throttled {

@@ -7,13 +7,18 @@
 //! exactly one place (the http crate).
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod accounts;
 mod apikeys;
+pub mod approvals;
 mod audit;
+pub mod cases;
+pub mod disclosure;
 pub mod erasure;
 mod error;
 pub mod identifiers;
 pub mod mail;
+pub mod mailbox;
 pub mod notices;
 pub mod payload;
 mod publish;

@@ -768,6 +768,71 @@ impl Engine {
                     "",
                 )
             }
+            "lockdown" => {
+                let link = format!(
+                    "{base}/account/reset?token={}&lang={lang}",
+                    self.reset_token(&m.account)
+                );
+                mail::compose(
+                    &self.policy,
+                    lang,
+                    &Notice::Lockdown {
+                        case: &m.reference,
+                        link: &link,
+                    },
+                    "",
+                )
+            }
+            "disclosure" => {
+                let Ok(id) = m.reference.parse::<uuid::Uuid>() else {
+                    return NoticeOutcome::Cancelled {
+                        reason: "the disclosure case is not named".into(),
+                    };
+                };
+                let case = match self.store.case(id).await {
+                    Ok(Some(row)) => match self.open_case(&row) {
+                        Ok(view) => view,
+                        Err(e) => {
+                            return NoticeOutcome::Failed {
+                                error: e.to_string(),
+                            };
+                        }
+                    },
+                    Ok(None) => {
+                        return NoticeOutcome::Cancelled {
+                            reason: "the disclosure case is gone".into(),
+                        };
+                    }
+                    Err(e) => {
+                        return NoticeOutcome::Failed {
+                            error: e.to_string(),
+                        };
+                    }
+                };
+                let Some(d) = case.detail.disclosure else {
+                    return NoticeOutcome::Cancelled {
+                        reason: "the case is not a disclosure request".into(),
+                    };
+                };
+                let period = format!(
+                    "{} – {}",
+                    d.period_from.map(|p| p.to_string()).unwrap_or_default(),
+                    d.period_to.map(|p| p.to_string()).unwrap_or_default()
+                );
+                let categories = d.categories.join(", ");
+                mail::compose(
+                    &self.policy,
+                    lang,
+                    &Notice::Disclosure {
+                        case: &m.reference,
+                        authority: &d.authority_type,
+                        country: &d.country,
+                        categories: &categories,
+                        period: &period,
+                    },
+                    "",
+                )
+            }
             "login-alert" => {
                 // The reference is `<time>/<country or ->/<device>`.
                 let mut parts = m.reference.splitn(3, '/');

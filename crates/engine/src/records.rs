@@ -1017,7 +1017,7 @@ impl Engine {
             .ok_or(EngineError::NotFound { kind: "subject" })
     }
 
-    fn read_purpose(&self, purpose: &str) -> Result<(), EngineError> {
+    pub(crate) fn read_purpose(&self, purpose: &str) -> Result<(), EngineError> {
         let v = self.policy_version()?;
         if v.purpose.iter().any(|p| p.id.as_str() == purpose) {
             Ok(())
@@ -1159,7 +1159,10 @@ impl Engine {
                 targets: out.iter().map(|r| r.id.to_string()).collect(),
                 purpose: Some(purpose.to_string()),
                 outcome: Outcome::Success,
-                detail: None,
+                detail: principal
+                    .reason
+                    .as_ref()
+                    .map(|reason| serde_json::json!({ "reason": reason }).to_string()),
             })
             .await?;
         Ok(out)

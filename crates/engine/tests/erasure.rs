@@ -194,6 +194,7 @@ async fn destroying_keys_logs_each_first_then_destroys_it_and_audits() {
             after_seq: 0,
             limit: 1000,
             tenant: Some(tenant),
+            ..AuditFilter::default()
         })
         .await
         .unwrap();
@@ -319,6 +320,7 @@ async fn a_key_store_restored_from_an_older_copy_loses_again_the_keys_destroyed_
             after_seq: 0,
             limit: 1000,
             tenant: None,
+            ..AuditFilter::default()
         })
         .await
         .unwrap();

@@ -80,7 +80,10 @@ pub(crate) async fn me(
     Ok(Json(Me {
         tenant_id: tenant.id.to_string(),
         tenant_name: tenant.name,
-        api_key_id: principal.key.to_string(),
+        api_key_id: principal
+            .api_key()
+            .map(|k| k.to_string())
+            .unwrap_or_default(),
         scopes: principal
             .scopes
             .iter()

@@ -121,6 +121,9 @@ impl From<EngineError> for ApiError {
             e @ EngineError::Forbidden(_) => {
                 ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string())
             }
+            EngineError::NotPermitted(m) => {
+                ApiError::new(StatusCode::FORBIDDEN, "not_permitted", m)
+            }
             e @ EngineError::Throttled { .. } => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", e.to_string())
             }

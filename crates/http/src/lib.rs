@@ -6,6 +6,7 @@
 //! templates with auto-escaping.
 #![deny(missing_docs)]
 
+mod account_pages;
 mod accounts;
 mod api;
 mod auth;
@@ -16,6 +17,8 @@ mod ops;
 mod pages;
 mod records;
 mod retention;
+pub mod smtp;
+mod staff;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -48,6 +51,9 @@ pub struct AppState {
     /// Whether clients reach the server over TLS (its public URL is `https://`): pages then
     /// carry `Strict-Transport-Security`.
     https: bool,
+    /// The bearer token the mail relay posts inbound messages with; `None` turns the inbound
+    /// endpoint off.
+    inbound_token: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -58,7 +64,15 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             pages: Arc::new(pages::Pages::new()),
             https: false,
+            inbound_token: None,
         }
+    }
+
+    /// The same state, taking inbound mail posted with `token` (at least 32 characters).
+    #[must_use]
+    pub fn with_inbound_token(mut self, token: Option<String>) -> Self {
+        self.inbound_token = token.filter(|t| t.len() >= 32).map(Arc::from);
+        self
     }
 
     /// The same state, telling whether clients reach the server over TLS.
@@ -113,6 +127,29 @@ impl AppState {
         accounts::enrol_totp,
         accounts::confirm_totp,
         accounts::request_reset,
+        staff::my_access,
+        staff::request_grant,
+        staff::list_grants,
+        staff::revoke_grant,
+        staff::request_approval,
+        staff::list_approvals,
+        staff::decide,
+        staff::execute,
+        staff::audit,
+        staff::read_records,
+        staff::list_cases,
+        staff::read_case,
+        staff::note_case,
+        staff::lock_down,
+        staff::erase_child,
+        staff::intake_disclosure,
+        staff::review_disclosure,
+        staff::disclosure_notice,
+        staff::request_release,
+        staff::release,
+        staff::report_compromise,
+        staff::inbound_mail,
+        staff::transparency,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification)),
     modifiers(&BearerAuth),
@@ -125,6 +162,7 @@ impl AppState {
         (name = "retention", description = "Retention buckets, legal holds and agreed periods of the calling customer"),
         (name = "records", description = "Personal data: sealed at ingest, found by blind index, read for a stated purpose"),
         (name = "accounts", description = "People's accounts: sign-up, verification, sessions in a cookie with a CSRF token, TOTP"),
+        (name = "staff", description = "Staff accountability: roles, time-restricted grants, four-eyes approvals, the audit view, cases, credential lock-down, government disclosure requests and the transparency report"),
     )
 )]
 pub struct ApiDoc;
@@ -168,6 +206,8 @@ pub fn router(state: AppState) -> Router {
         .merge(notices::routes())
         .merge(retention::routes())
         .merge(accounts::routes())
+        .merge(staff::routes())
+        .merge(account_pages::routes())
         .merge(pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

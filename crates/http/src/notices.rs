@@ -141,7 +141,7 @@ pub(crate) async fn api_object(
     let objection = state
         .engine
         .object_to_subprocessor(
-            &Actor::ApiKey(principal.key),
+            &principal.actor(),
             Objector::Tenant(principal.tenant),
             &request.processor,
             &request.reason,

@@ -88,6 +88,10 @@ impl Pages {
             ("ropa.html", include_str!("../templates/ropa.html")),
             ("changes.html", include_str!("../templates/changes.html")),
             ("message.html", include_str!("../templates/message.html")),
+            (
+                "transparency.html",
+                include_str!("../templates/transparency.html"),
+            ),
         ] {
             if let Err(e) = env.add_template(name, source) {
                 // Templates are compiled into the binary and covered by tests; a broken one is
@@ -138,6 +142,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/privacy/changes", get(changes_page))
         .route("/privacy/{version}", get(statement_version))
         .route("/subprocessors", get(subprocessors_page))
+        .route("/transparency", get(transparency_page))
         .route("/subprocessors.atom", get(subprocessors_feed))
         .route("/ropa", get(ropa_page))
         .route("/documents/{name}", get(document_page))
@@ -763,6 +768,100 @@ async fn changes_page(
             to => to.label.clone(),
             pairs => pairs,
             groups => groups,
+        },
+    )?;
+    Ok(page.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct TransparencyPageQuery {
+    lang: Option<String>,
+    year: Option<i16>,
+}
+
+/// The colours of the outcomes in the chart (colour-blind safe, with a text legend).
+const OUTCOME_COLOURS: [(&str, &str); 3] = [
+    ("disclosed", "#b35806"),
+    ("pushed-back", "#2166ac"),
+    ("pending", "#999999"),
+];
+
+/// The public transparency report: the year's government requests as a stacked bar chart
+/// (inline SVG, no script) and tables by country, kind of authority and outcome.
+async fn transparency_page(
+    State(state): State<AppState>,
+    Query(q): Query<TransparencyPageQuery>,
+) -> Result<Response, ApiError> {
+    let policy = state.engine.policy();
+    let lang = known_lang(policy, q.lang)?;
+    let words = state.pages.words(&lang);
+    let word = |key: &str| words.get(key).cloned().unwrap_or_else(|| key.to_string());
+    let (year, report) = crate::staff::transparency_year(&state, q.year).await?;
+    let locale = policy.locale(&lang);
+    let country_name = |code: &str| {
+        locale
+            .and_then(|l| l.text(&format!("st-country-{}", code.to_ascii_lowercase())))
+            .map(str::to_string)
+            .unwrap_or_else(|| code.to_string())
+    };
+    let outcome_word = |o: &str| word(&format!("ui_outcome_{}", o.replace('-', "_")));
+    let max = report
+        .by_country
+        .values()
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let (left, width) = (140u64, 440u64);
+    let mut bars = Vec::new();
+    for (i, (country, outcomes)) in report.by_country_outcome.iter().enumerate() {
+        let mut x = left;
+        let mut segments = Vec::new();
+        let total: u64 = outcomes.values().sum();
+        for (outcome, colour) in OUTCOME_COLOURS {
+            let n = outcomes.get(outcome).copied().unwrap_or(0);
+            if n == 0 {
+                continue;
+            }
+            let w = (n * width / max).max(2);
+            segments.push(context! {
+                x => x, width => w, color => colour,
+                title => format!("{}: {} {n}", country_name(country), outcome_word(outcome)),
+            });
+            x += w;
+        }
+        bars.push(context! {
+            y => 10 + i as u64 * 30, label => country_name(country), segments => segments,
+            end => x, total => total,
+        });
+    }
+    let legend: Vec<minijinja::Value> = OUTCOME_COLOURS
+        .iter()
+        .map(|(o, c)| context! { label => outcome_word(o), color => *c })
+        .collect();
+    let rows = |m: &std::collections::BTreeMap<String, u64>, label: &dyn Fn(&str) -> String| {
+        m.iter()
+            .map(|(k, v)| context! { label => label(k), count => *v })
+            .collect::<Vec<_>>()
+    };
+    let this_year = state.engine.now().to_zoned(jiff::tz::TimeZone::UTC).year();
+    let years: Vec<i16> = (this_year - 4..=this_year).rev().collect();
+    let page = state.pages.render(
+        "transparency.html",
+        context! {
+            lang => lang.clone(),
+            locales => locale_tags(policy),
+            keep => format!("year={year}&"),
+            t => words.clone(),
+            year => year,
+            years => years,
+            total => report.total,
+            chart_height => 20 + bars.len() * 30,
+            bars => bars,
+            legend => legend,
+            by_country => rows(&report.by_country, &|c| country_name(c)),
+            by_authority => rows(&report.by_authority_type, &|a| word(&format!("ui_authority_{}", a.replace('-', "_")))),
+            by_outcome => rows(&report.by_outcome, &|o| outcome_word(o)),
         },
     )?;
     Ok(page.into_response())

@@ -121,6 +121,16 @@ pub struct AuditFilter {
     pub limit: u32,
     /// Only this tenant's events.
     pub tenant: Option<TenantId>,
+    /// Only events whose actor starts with this (`account:` for people, `account:<id>`).
+    pub actor: Option<String>,
+    /// Only events whose action starts with this (`records.` or `records.read`).
+    pub action: Option<String>,
+    /// Only events at or after this time.
+    pub since: Option<Timestamp>,
+    /// Only events before this time.
+    pub until: Option<Timestamp>,
+    /// Only events that ended so.
+    pub outcome: Option<Outcome>,
 }
 
 impl AuditFilter {

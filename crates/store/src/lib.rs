@@ -8,6 +8,7 @@
 //! This crate knows SQL and nothing about HTTP, the policy or the command line.
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod destructions;
@@ -26,6 +27,7 @@ use async_trait::async_trait;
 use custodian_core::{ApiKeyId, RecordId, SubjectId, TenantId};
 use jiff::Timestamp;
 
+pub use access::{ApprovalRow, CaseFilter, CaseRow, GrantRow};
 pub use accounts::{
     AccountChange, AccountKind, AccountRow, ClaimedAccountMail, LoginAttempt, LoginFailures,
     NewAccountMail, SessionRow,
@@ -560,6 +562,61 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         at: Timestamp,
         outcome: &NoticeOutcome,
     ) -> Result<()>;
+
+    /// Stores a new four-eyes approval request, with the grant waiting for it, and the audit
+    /// event, in one transaction.
+    async fn create_approval(
+        &self,
+        approval: &ApprovalRow,
+        grant: Option<&GrantRow>,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
+    /// An approval by id.
+    async fn approval(&self, id: uuid::Uuid) -> Result<Option<ApprovalRow>>;
+
+    /// Approvals in `state` (any state when `None`), newest first, at most `limit` (≤ 1 000).
+    async fn approvals(&self, state: Option<&str>, limit: u32) -> Result<Vec<ApprovalRow>>;
+
+    /// Writes `approval`'s state, decision and result if its stored state is still `from`,
+    /// with the waiting grant's new times and the audit event, in one transaction; `false`
+    /// (nothing written) when someone else changed it first.
+    async fn update_approval(
+        &self,
+        approval: &ApprovalRow,
+        from: &str,
+        grant: Option<&GrantRow>,
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
+
+    /// A grant by id.
+    async fn grant(&self, id: uuid::Uuid) -> Result<Option<GrantRow>>;
+
+    /// The grants of an account, or everyone's (`None`), newest first.
+    async fn grants(&self, account: Option<uuid::Uuid>) -> Result<Vec<GrantRow>>;
+
+    /// Ends a grant (`by` names who, or `expiry`) with the audit event, unless it has ended:
+    /// `false` then.
+    async fn end_grant(
+        &self,
+        id: uuid::Uuid,
+        at: Timestamp,
+        by: &str,
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
+
+    /// Opens a case with its audit event.
+    async fn create_case(&self, case: &CaseRow, audit: &NewAuditEvent) -> Result<()>;
+
+    /// A case by id.
+    async fn case(&self, id: uuid::Uuid) -> Result<Option<CaseRow>>;
+
+    /// Cases, newest first.
+    async fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseRow>>;
+
+    /// Writes `case` if its stored version is `case.version - 1` (the version it was read
+    /// at), with the audit event; `false` (nothing written) when it changed meanwhile.
+    async fn update_case(&self, case: &CaseRow, audit: &NewAuditEvent) -> Result<bool>;
 
     /// Whether expired buckets' rows leave with their partition ([`Store::drop_partition`],
     /// PostgreSQL) rather than in batches ([`Store::purge_bucket`]).

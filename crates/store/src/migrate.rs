@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 10;
+pub const LATEST_VERSION: i64 = 11;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -60,6 +60,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 10,
         name: "accounts",
         sql: include_str!("../migrations/sqlite/0010_accounts.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "access",
+        sql: include_str!("../migrations/sqlite/0011_access.sql"),
     },
 ];
 
@@ -113,6 +118,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 10,
         name: "accounts",
         sql: include_str!("../migrations/postgres/0010_accounts.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "access",
+        sql: include_str!("../migrations/postgres/0011_access.sql"),
     },
 ];
 

@@ -24,6 +24,7 @@ use crate::{
     micros,
 };
 
+mod access;
 mod accounts;
 mod notices;
 mod partitions;
@@ -546,12 +547,22 @@ impl Store for PgStore {
                 &format!(
                     "SELECT {EVENT_COLUMNS} FROM audit_events
                      WHERE seq > $1 AND ($2::uuid IS NULL OR tenant_id = $2)
+                       AND ($4::text IS NULL OR left(actor, length($4)) = $4)
+                       AND ($5::text IS NULL OR left(action, length($5)) = $5)
+                       AND ($6::bigint IS NULL OR at_us >= $6)
+                       AND ($7::bigint IS NULL OR at_us < $7)
+                       AND ($8::text IS NULL OR outcome = $8)
                      ORDER BY seq LIMIT $3"
                 ),
                 &[
                     &filter.after_seq,
                     &filter.tenant.map(|t| t.as_uuid()),
                     &filter.effective_limit(),
+                    &filter.actor,
+                    &filter.action,
+                    &filter.since.map(micros),
+                    &filter.until.map(micros),
+                    &filter.outcome.map(Outcome::as_str),
                 ],
             )
             .await
@@ -840,6 +851,67 @@ impl Store for PgStore {
         audit: Option<&NewAuditEvent>,
     ) -> Result<bool> {
         self.a_change(id, change, mail, audit).await
+    }
+
+    async fn create_approval(
+        &self,
+        approval: &crate::ApprovalRow,
+        grant: Option<&crate::GrantRow>,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.x_create_approval(approval, grant, audit).await
+    }
+
+    async fn approval(&self, id: Uuid) -> Result<Option<crate::ApprovalRow>> {
+        self.x_approval(id).await
+    }
+
+    async fn approvals(&self, state: Option<&str>, limit: u32) -> Result<Vec<crate::ApprovalRow>> {
+        self.x_approvals(state, limit).await
+    }
+
+    async fn update_approval(
+        &self,
+        approval: &crate::ApprovalRow,
+        from: &str,
+        grant: Option<&crate::GrantRow>,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        self.x_update_approval(approval, from, grant, audit).await
+    }
+
+    async fn grant(&self, id: Uuid) -> Result<Option<crate::GrantRow>> {
+        self.x_grant(id).await
+    }
+
+    async fn grants(&self, account: Option<Uuid>) -> Result<Vec<crate::GrantRow>> {
+        self.x_grants(account).await
+    }
+
+    async fn end_grant(
+        &self,
+        id: Uuid,
+        at: Timestamp,
+        by: &str,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        self.x_end_grant(id, at, by, audit).await
+    }
+
+    async fn create_case(&self, case: &crate::CaseRow, audit: &NewAuditEvent) -> Result<()> {
+        self.x_create_case(case, audit).await
+    }
+
+    async fn case(&self, id: Uuid) -> Result<Option<crate::CaseRow>> {
+        self.x_case(id).await
+    }
+
+    async fn cases(&self, filter: &crate::CaseFilter) -> Result<Vec<crate::CaseRow>> {
+        self.x_cases(filter).await
+    }
+
+    async fn update_case(&self, case: &crate::CaseRow, audit: &NewAuditEvent) -> Result<bool> {
+        self.x_update_case(case, audit).await
     }
 
     async fn create_session(&self, session: &crate::SessionRow) -> Result<()> {

@@ -28,6 +28,7 @@ use crate::{
     micros,
 };
 
+mod access;
 mod accounts;
 mod notices;
 mod retention;
@@ -754,12 +755,26 @@ impl Store for SqliteStore {
                 .prepare(&format!(
                     "SELECT {EVENT_COLUMNS} FROM audit_events
                      WHERE seq > ?1 AND (?2 IS NULL OR tenant_id = ?2)
+                       AND (?4 IS NULL OR substr(actor, 1, length(?4)) = ?4)
+                       AND (?5 IS NULL OR substr(action, 1, length(?5)) = ?5)
+                       AND (?6 IS NULL OR at_us >= ?6)
+                       AND (?7 IS NULL OR at_us < ?7)
+                       AND (?8 IS NULL OR outcome = ?8)
                      ORDER BY seq LIMIT ?3"
                 ))
                 .map_err(db_err)?;
             let rows = stmt
                 .query_map(
-                    params![filter.after_seq, filter.tenant.map(|t| t.as_uuid()), limit],
+                    params![
+                        filter.after_seq,
+                        filter.tenant.map(|t| t.as_uuid()),
+                        limit,
+                        filter.actor,
+                        filter.action,
+                        filter.since.map(micros),
+                        filter.until.map(micros),
+                        filter.outcome.map(Outcome::as_str),
+                    ],
                     event_row,
                 )
                 .map_err(db_err)?;
@@ -1059,6 +1074,67 @@ impl Store for SqliteStore {
         audit: Option<&NewAuditEvent>,
     ) -> Result<bool> {
         self.a_change(id, change, mail, audit).await
+    }
+
+    async fn create_approval(
+        &self,
+        approval: &crate::ApprovalRow,
+        grant: Option<&crate::GrantRow>,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.x_create_approval(approval, grant, audit).await
+    }
+
+    async fn approval(&self, id: Uuid) -> Result<Option<crate::ApprovalRow>> {
+        self.x_approval(id).await
+    }
+
+    async fn approvals(&self, state: Option<&str>, limit: u32) -> Result<Vec<crate::ApprovalRow>> {
+        self.x_approvals(state, limit).await
+    }
+
+    async fn update_approval(
+        &self,
+        approval: &crate::ApprovalRow,
+        from: &str,
+        grant: Option<&crate::GrantRow>,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        self.x_update_approval(approval, from, grant, audit).await
+    }
+
+    async fn grant(&self, id: Uuid) -> Result<Option<crate::GrantRow>> {
+        self.x_grant(id).await
+    }
+
+    async fn grants(&self, account: Option<Uuid>) -> Result<Vec<crate::GrantRow>> {
+        self.x_grants(account).await
+    }
+
+    async fn end_grant(
+        &self,
+        id: Uuid,
+        at: Timestamp,
+        by: &str,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        self.x_end_grant(id, at, by, audit).await
+    }
+
+    async fn create_case(&self, case: &crate::CaseRow, audit: &NewAuditEvent) -> Result<()> {
+        self.x_create_case(case, audit).await
+    }
+
+    async fn case(&self, id: Uuid) -> Result<Option<crate::CaseRow>> {
+        self.x_case(id).await
+    }
+
+    async fn cases(&self, filter: &crate::CaseFilter) -> Result<Vec<crate::CaseRow>> {
+        self.x_cases(filter).await
+    }
+
+    async fn update_case(&self, case: &crate::CaseRow, audit: &NewAuditEvent) -> Result<bool> {
+        self.x_update_case(case, audit).await
     }
 
     async fn create_session(&self, session: &crate::SessionRow) -> Result<()> {

@@ -53,6 +53,7 @@ async fn verify(store: &dyn Store, key: [u8; 32]) -> Result<u64, Break> {
                 after_seq: after,
                 limit: 2,
                 tenant: None,
+                ..AuditFilter::default()
             })
             .await
             .unwrap();
@@ -187,6 +188,7 @@ async fn audit_events_filter_by_tenant_and_page_in_order() {
             after_seq: 0,
             limit: 100,
             tenant: Some(a),
+            ..AuditFilter::default()
         })
         .await
         .unwrap();
@@ -199,6 +201,7 @@ async fn audit_events_filter_by_tenant_and_page_in_order() {
             after_seq: 2,
             limit: 2,
             tenant: None,
+            ..AuditFilter::default()
         })
         .await
         .unwrap();

@@ -453,6 +453,7 @@ async fn the_erasure_log_is_numbered_in_order_read_in_pages_audited_and_append_o
             after_seq: 0,
             limit: 100,
             tenant: Some(t),
+            ..AuditFilter::default()
         })
         .await
         .unwrap();

@@ -119,6 +119,10 @@ pub struct Background {
     pub lease: jiff::SignedDuration,
     /// Whether clients reach the server over TLS (`server.public_url` is `https://`).
     pub https: bool,
+    /// The token the mail relay posts inbound mail with.
+    pub inbound_token: Option<String>,
+    /// The inbound SMTP listener's address and settings.
+    pub smtp: Option<(String, custodian_http::smtp::SmtpConfig)>,
 }
 
 impl Background {
@@ -138,6 +142,16 @@ impl Background {
                 .as_deref()
                 .is_some_and(|u| u.starts_with("https://")),
             lease: jiff::SignedDuration::from_secs(settings.retention.lease_seconds.max(1) as i64),
+            inbound_token: settings.inbound.token()?,
+            smtp: settings.inbound.smtp_listen.clone().map(|listen| {
+                (
+                    listen,
+                    custodian_http::smtp::SmtpConfig {
+                        accept_domains: settings.inbound.accept_domains.clone(),
+                        ..custodian_http::smtp::SmtpConfig::default()
+                    },
+                )
+            }),
         })
     }
 }
@@ -216,6 +230,55 @@ fn spawn_sweeper(
     })
 }
 
+/// Hands mail from the SMTP listener to the engine: each message opens a case.
+struct MailSink(Engine);
+
+impl custodian_http::smtp::MessageSink for MailSink {
+    fn deliver(
+        &self,
+        envelope: custodian_http::smtp::Envelope,
+        raw: Vec<u8>,
+    ) -> futures::future::BoxFuture<'static, Result<String, custodian_http::smtp::SinkError>> {
+        let engine = self.0.clone();
+        Box::pin(async move {
+            match engine.intake_mail(&raw, &envelope.rcpt_to, "smtp").await {
+                Ok(case) => Ok(format!("case {}", case.id)),
+                Err(custodian_engine::EngineError::Invalid { message, .. })
+                | Err(custodian_engine::EngineError::TooLarge(message)) => {
+                    Err(custodian_http::smtp::SinkError::Rejected(message))
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "inbound mail not stored; the relay retries");
+                    Err(custodian_http::smtp::SinkError::Temporary(
+                        "not stored now; try again later".into(),
+                    ))
+                }
+            }
+        })
+    }
+}
+
+/// Every minute: grants that ran out are closed, requests nobody decided lapse, and
+/// customers whose disclosure notice was deferred are told once the deferral ends.
+fn spawn_housekeeping(engine: Engine) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match engine.expire_access().await {
+                Ok((0, 0)) => {}
+                Ok((grants, requests)) => tracing::info!(grants, requests, "access expired"),
+                Err(e) => tracing::warn!(error = %e, "closing expired grants failed; retrying"),
+            }
+            match engine.notify_after_deferral().await {
+                Ok(0) => {}
+                Ok(told) => tracing::info!(told, "customers told of disclosure requests"),
+                Err(e) => tracing::warn!(error = %e, "disclosure notices failed; retrying"),
+            }
+        }
+    })
+}
+
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight. Meanwhile queued
 /// notices are sent and due buckets swept in the background, as configured.
 pub async fn serve(
@@ -223,9 +286,29 @@ pub async fn serve(
     engine: Engine,
     background: Background,
 ) -> anyhow::Result<()> {
-    let state = AppState::new(engine.clone()).with_https(background.https);
+    let state = AppState::new(engine.clone())
+        .with_https(background.https)
+        .with_inbound_token(background.inbound_token.clone());
     let metrics = state.metrics.clone();
     let mut tasks = Vec::new();
+    tasks.push(spawn_housekeeping(engine.clone()));
+    if let Some((listen, mut config)) = background.smtp {
+        if config.accept_domains.is_empty() {
+            config.accept_domains = engine.mailbox_domains();
+        }
+        let smtp = TcpListener::bind(&listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen for inbound mail on {listen}: {e}"))?;
+        tracing::info!(address = %smtp.local_addr()?, domains = ?config.accept_domains, "inbound SMTP listening");
+        let sink = std::sync::Arc::new(MailSink(engine.clone()));
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) =
+                custodian_http::smtp::serve(smtp, config, sink, std::future::pending()).await
+            {
+                tracing::error!(error = %e, "the inbound SMTP listener stopped");
+            }
+        }));
+    }
     if let Some(d) = background.dispatcher {
         tasks.push(d.spawn(engine.clone(), metrics.clone()));
     }

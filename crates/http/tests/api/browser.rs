@@ -1,9 +1,14 @@
 //! Pages in a real browser: headless Chromium (Debian's, installed by `scripts/test-all.sh`;
-//! `CUSTODIAN_CHROMIUM` names another binary) renders the statement in every locale, and the
+//! `CUSTODIAN_CHROMIUM` names another binary) renders the statement in every locale, and a
+//! person signs in with a TOTP code through Playwright (`tests/browser/login-totp.mjs`). The
 //! screenshots are kept under `target/screenshots/` for people to look at.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
+
+use custodian_engine::accounts::SignUp;
+use custodian_engine::totp::{self, TotpSecret};
 
 use crate::helpers::spawn_app;
 
@@ -69,4 +74,94 @@ async fn the_statement_renders_in_chromium_in_every_locale() {
     sizes.sort_unstable();
     sizes.dedup();
     assert_eq!(sizes.len(), 4, "the four locales render differently");
+}
+
+/// The repository's root, two levels above this crate.
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the repository root")
+}
+
+#[tokio::test]
+async fn a_person_signs_in_with_a_totp_code_in_chromium_driven_by_playwright() {
+    let root = repo_root();
+    let browser_tests = root.join("tests/browser");
+    assert!(
+        browser_tests.join("node_modules/playwright-core").is_dir(),
+        "Playwright is not installed in {}: run scripts/test-all.sh (it installs Node.js and runs \
+         `npm ci` there)",
+        browser_tests.join("node_modules").display()
+    );
+    let chromium = chromium();
+
+    // A verified customer account whose second factor is confirmed, as a person would have it.
+    // The code confirming it is the previous step's, so that the current one, which the browser
+    // uses, has not been used yet.
+    let app = spawn_app().await;
+    let (email, password) = ("browser@example.com", "correct horse battery staple");
+    let settings = app.engine.account_settings().clone();
+    let account = app
+        .engine
+        .sign_up(SignUp {
+            email: email.into(),
+            password: password.into(),
+            company: "Browser Test B.V.".into(),
+            region: Some("NL".into()),
+            locale: "en".into(),
+            terms_version: settings.terms_version,
+            dpa_version: settings.dpa_version,
+            adult: true,
+        })
+        .await
+        .unwrap();
+    app.engine
+        .verify_email(&app.engine.verification_token(account.id))
+        .await
+        .unwrap();
+    let enrolment = app.engine.enrol_totp(&account).await.unwrap();
+    let secret = TotpSecret::from_base32(&enrolment.secret).unwrap();
+    let previous = totp::step_at(jiff::Timestamp::now()) - 1;
+    let codes = app
+        .engine
+        .confirm_totp(account.id, &totp::code_at_step(&secret, previous))
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 10);
+
+    let shots = root.join("target/screenshots");
+    let run = tokio::process::Command::new("node")
+        .arg(browser_tests.join("login-totp.mjs"))
+        .current_dir(&browser_tests)
+        .env("CUSTODIAN_BASE_URL", &app.address)
+        .env("CUSTODIAN_EMAIL", email)
+        .env("CUSTODIAN_PASSWORD", password)
+        .env("CUSTODIAN_TOTP_SECRET", &enrolment.secret)
+        .env("CUSTODIAN_CHROMIUM", &chromium)
+        .env("CUSTODIAN_SCREENSHOTS", &shots)
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(180), run)
+        .await
+        .expect("the Playwright script finishes within three minutes")
+        .unwrap_or_else(|e| {
+            panic!(
+                "`node` does not run ({e}): run scripts/test-all.sh (it installs Node.js and npm)"
+            )
+        });
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the browser sign-in failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(stdout.contains("every check passed"), "{stdout}\n{stderr}");
+    for name in ["login-sign-in", "login-code-prompt", "login-account"] {
+        let png = std::fs::read(shots.join(format!("{name}.png")))
+            .unwrap_or_else(|e| panic!("the screenshot {name}.png: {e}"));
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}: a PNG");
+        assert!(png.len() > 10_000, "{name}: only {} bytes", png.len());
+    }
 }

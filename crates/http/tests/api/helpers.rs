@@ -27,6 +27,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// An app whose engine reads time from `clock` (a `FixedClock` lets a test travel in time).
 pub async fn spawn_app_with_clock(clock: Arc<dyn custodian_core::Clock>) -> TestApp {
+    spawn(clock, None).await
+}
+
+/// An app that takes inbound mail posted with `token`.
+pub async fn spawn_app_with_inbound(token: &str) -> TestApp {
+    spawn(Arc::new(SystemClock), Some(token.to_string())).await
+}
+
+async fn spawn(clock: Arc<dyn custodian_core::Clock>, inbound: Option<String>) -> TestApp {
     let db = TestDb::new().await;
     let master = MasterKey::generate();
     let store = custodian_store::open(&db.location, chain_key(&master))
@@ -48,7 +57,7 @@ pub async fn spawn_app_with_clock(clock: Arc<dyn custodian_core::Clock>) -> Test
         .await
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
-    let app = router(AppState::new(engine.clone()));
+    let app = router(AppState::new(engine.clone()).with_inbound_token(inbound));
     tokio::spawn(async move {
         axum::serve(
             listener,

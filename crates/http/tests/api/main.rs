@@ -2,6 +2,7 @@
 //! test, on whichever backend the run selects.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod account_pages;
 mod accounts;
 mod browser;
 mod helpers;
@@ -11,4 +12,5 @@ mod operations;
 mod policy;
 mod records;
 mod retention;
+mod staff;
 mod tenancy;

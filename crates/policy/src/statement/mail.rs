@@ -68,6 +68,27 @@ pub enum Notice<'a> {
         /// The reset page.
         link: &'a str,
     },
+    /// The account was locked after a reported compromise (incident `case`); a new password,
+    /// set by opening `link`, unlocks it.
+    Lockdown {
+        /// The incident's reference.
+        case: &'a str,
+        /// The reset page.
+        link: &'a str,
+    },
+    /// A government authority asked for data of the account (incident `case`).
+    Disclosure {
+        /// The case's reference.
+        case: &'a str,
+        /// The kind of authority.
+        authority: &'a str,
+        /// Its country (ISO 3166-1 alpha-2).
+        country: &'a str,
+        /// The data categories asked for, as they are to be read.
+        categories: &'a str,
+        /// The period asked for, as it is to be read.
+        period: &'a str,
+    },
     /// The account was signed in to from a country or device not seen before on it.
     SignInAlert {
         /// When (as it is to be read).
@@ -97,6 +118,8 @@ pub fn compose(
         Notice::Confirm { .. }
         | Notice::VerifyAccount { .. }
         | Notice::PasswordReset { .. }
+        | Notice::Lockdown { .. }
+        | Notice::Disclosure { .. }
         | Notice::SignInAlert { .. } => policy.current().unwrap_or_else(|| &policy.versions[0]),
         Notice::PolicyChange { to, .. } | Notice::SubprocessorChange { to, .. } => to,
     };
@@ -131,6 +154,14 @@ pub(super) fn message_ids(policy: &Policy) -> std::collections::BTreeSet<String>
         },
         Notice::VerifyAccount { link: "" },
         Notice::PasswordReset { link: "" },
+        Notice::Lockdown { case: "", link: "" },
+        Notice::Disclosure {
+            case: "",
+            authority: "",
+            country: "NL",
+            categories: "",
+            period: "",
+        },
         Notice::SignInAlert {
             at: "",
             country: None,
@@ -252,6 +283,59 @@ fn write(w: &Words<'_>, version: &PolicyVersion, notice: &Notice<'_>, unsubscrib
             lines.push(w.msg("mail-account-reset-ignore", &[]));
             w.msg("mail-account-reset-subject", &[b()])
         }
+        Notice::Lockdown { case, link } => {
+            let security = version
+                .contact_point
+                .iter()
+                .find(|c| c.id.as_str() == "security")
+                .and_then(|c| c.email.clone())
+                .unwrap_or_default();
+            lines.push(w.msg(
+                "mail-account-lockdown-intro",
+                &[b(), ("case", Arg::s(case))],
+            ));
+            lines.push(String::new());
+            lines.push(w.msg("mail-account-lockdown-action", &[]));
+            lines.push(format!("  {link}"));
+            lines.push(String::new());
+            lines.push(w.msg(
+                "mail-account-lockdown-not-you",
+                &[("security", Arg::s(&security))],
+            ));
+            w.msg("mail-account-lockdown-subject", &[b()])
+        }
+        Notice::Disclosure {
+            case,
+            authority,
+            country,
+            categories,
+            period,
+        } => {
+            let privacy = version
+                .contact_point
+                .iter()
+                .find(|c| c.id.as_str() == "privacy")
+                .and_then(|c| c.email.clone())
+                .unwrap_or_default();
+            let place = w.country(country);
+            lines.push(w.msg(
+                "mail-account-disclosure-intro",
+                &[
+                    ("authority", Arg::s(authority)),
+                    ("place", Arg::s(&place)),
+                    ("categories", Arg::s(categories)),
+                    ("period", Arg::s(period)),
+                ],
+            ));
+            lines.push(String::new());
+            lines.push(w.msg("mail-account-disclosure-review", &[("case", Arg::s(case))]));
+            lines.push(String::new());
+            lines.push(w.msg(
+                "mail-account-disclosure-advice",
+                &[("privacy", Arg::s(&privacy))],
+            ));
+            w.msg("mail-account-disclosure-subject", &[b()])
+        }
         Notice::SignInAlert { at, country } => {
             let place = match country {
                 Some(c) => w.country(c),
@@ -280,6 +364,8 @@ fn write(w: &Words<'_>, version: &PolicyVersion, notice: &Notice<'_>, unsubscrib
         Notice::Confirm { .. } => {}
         Notice::VerifyAccount { .. }
         | Notice::PasswordReset { .. }
+        | Notice::Lockdown { .. }
+        | Notice::Disclosure { .. }
         | Notice::SignInAlert { .. } => {
             lines.push(String::new());
             lines.push("-- ".to_string());
