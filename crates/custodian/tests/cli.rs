@@ -1092,3 +1092,138 @@ async fn staff_are_added_with_roles_and_sign_in_only_after_confirming_a_second_f
         text(&missing.stderr)
     );
 }
+
+/// Speaks SMTP to `address` and sends one message; returns the server's last reply.
+async fn smtp_send(address: &str, from: &str, to: &str, message: &str) -> String {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader as TokioReader};
+    let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let (read, mut write) = stream.into_split();
+    let mut lines = TokioReader::new(read).lines();
+    let mut reply = async || loop {
+        let line = lines.next_line().await.unwrap().unwrap_or_default();
+        if line.len() < 4 || line.as_bytes()[3] != b'-' {
+            return line;
+        }
+    };
+    assert!(reply().await.starts_with("220"));
+    for command in [
+        "EHLO relay.test".to_string(),
+        format!("MAIL FROM:<{from}>"),
+        format!("RCPT TO:<{to}>"),
+        "DATA".to_string(),
+    ] {
+        write
+            .write_all(format!("{command}\r\n").as_bytes())
+            .await
+            .unwrap();
+        let line = reply().await;
+        assert!(
+            line.starts_with('2') || line.starts_with('3'),
+            "{command}: {line}"
+        );
+    }
+    write
+        .write_all(format!("{message}\r\n.\r\n").as_bytes())
+        .await
+        .unwrap();
+    let last = reply().await;
+    write.write_all(b"QUIT\r\n").await.unwrap();
+    last
+}
+
+#[tokio::test]
+async fn serve_takes_mail_by_its_own_smtp_listener_and_locks_a_reported_account_down() {
+    let db = TestDb::new().await;
+    let sink = custodian_testkit::smtp::SmtpSink::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let token_file = dir.path().join("inbound.token");
+    let token = "0123456789abcdef0123456789abcdef";
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    let config = dir.path().join("custodian.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[mail]\nsmtp_url = \"{}\"\nfrom = \"Security <security@custodian.test>\"\ninterval_seconds = 1\n\n[inbound]\nsmtp_listen = \"127.0.0.1:{port}\"\ntoken_file = \"{}\"\n",
+            sink.url(),
+            token_file.display()
+        ),
+    )
+    .unwrap();
+    let mut args: Vec<String> = vec![
+        "--config".into(),
+        config.display().to_string(),
+        "serve".into(),
+        "--listen".into(),
+        "127.0.0.1:0".into(),
+    ];
+    args.extend(data_args(&db));
+    let (child, mut stdout) = spawn(&args);
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let base = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let client = reqwest::Client::new();
+    let signup = client
+        .post(format!("{base}/v1/account/signup"))
+        .json(&serde_json::json!({
+            "email": "owner@shop.test", "password": "correct horse battery staple",
+            "company": "Shop", "region": "NL", "locale": "en",
+            "terms_version": "2023-01", "dpa_version": "2023-01", "adult": true
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signup.status(), 201, "{}", signup.text().await.unwrap());
+    sink.wait_for(1, custodian_testkit::smtp::MAIL_WAIT).await;
+
+    // A compromise report from the account's own address, through our SMTP listener.
+    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await;
+    assert!(stream.is_ok(), "the SMTP listener is up");
+    let reply = smtp_send(
+        &format!("127.0.0.1:{port}"),
+        "owner@shop.test",
+        "security@messagebird.com",
+        "From: owner@shop.test\r\nTo: security@messagebird.com\r\nSubject: Urgent: account credentials\r\n\r\nMy password leaked.",
+    )
+    .await;
+    assert!(reply.starts_with("250"), "{reply}");
+
+    // Locked down: the owner cannot sign in and receives the lock-down letter.
+    let refused = client
+        .post(format!("{base}/v1/account/session"))
+        .json(&serde_json::json!({ "email": "owner@shop.test", "password": "correct horse battery staple" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let mails = sink.wait_for(2, custodian_testkit::smtp::MAIL_WAIT).await;
+    let letter = mails
+        .iter()
+        .map(|m| m.text())
+        .find(|t| t.contains("locked"))
+        .unwrap_or_else(|| panic!("no lock-down letter among {} mails", mails.len()));
+    assert!(letter.contains("/account/reset?token"), "{letter}");
+
+    // The same relay may post raw messages with the token instead.
+    let posted = client
+        .post(format!("{base}/v1/inbound/mail"))
+        .bearer_auth(token)
+        .body("From: someone@else.test\r\nTo: privacy@messagebird.com\r\nSubject: Dispute\r\n\r\nI disagree.\r\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 201);
+    let case: serde_json::Value = posted.json().await.unwrap();
+    assert_eq!(case["kind"], "dispute");
+    stop(child);
+}

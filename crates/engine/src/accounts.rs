@@ -755,6 +755,19 @@ impl Engine {
             return Err(wrong);
         };
         let index = self.account_index(&email);
+        // The country, when the caller did not say, from the shipped IP-to-country table (the
+        // regional registries' delegations); private and loopback addresses have none.
+        let client = &ClientInfo {
+            country: client.country.clone().or_else(|| {
+                client
+                    .ip
+                    .as_deref()
+                    .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+                    .and_then(iptocc::country_code)
+                    .map(str::to_string)
+            }),
+            ..client.clone()
+        };
         let device = client
             .user_agent
             .as_deref()

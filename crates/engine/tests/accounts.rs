@@ -531,3 +531,41 @@ async fn staff_sign_in_only_with_a_confirmed_second_factor() {
         EngineError::Invalid { field: "roles", .. }
     ));
 }
+
+#[tokio::test]
+async fn the_country_of_a_sign_in_comes_from_its_address_and_a_new_one_is_told() {
+    let s = setup().await;
+    let account = s.engine.sign_up(sign_up("geo@shop.example")).await.unwrap();
+    s.engine
+        .verify_email(&s.engine.verification_token(account.id))
+        .await
+        .unwrap();
+    let at = |ip: &str| ClientInfo {
+        ip: Some(ip.into()),
+        country: None,
+        user_agent: Some("Firefox".into()),
+    };
+    let password = "correct horse battery staple";
+    for ip in ["8.8.8.8", "8.8.4.4", "1.0.16.1", "127.0.0.1"] {
+        s.engine
+            .sign_in("geo@shop.example", password, None, &at(ip))
+            .await
+            .unwrap();
+    }
+    let now = s.engine.clock().now() + SignedDuration::from_hours(1);
+    let alerts: Vec<String> = s
+        .engine
+        .store()
+        .claim_account_mail(now, now + SignedDuration::from_mins(1), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "login-alert")
+        .map(|m| m.reference)
+        .collect();
+    // The first sign-in is not news; the second address is in the same country; Japan is new;
+    // so is a place that cannot be determined (a loopback address), told as such.
+    assert_eq!(alerts.len(), 2, "{alerts:?}");
+    assert!(alerts[0].contains("/JP/"), "{alerts:?}");
+    assert!(alerts[1].contains("/-/"), "{alerts:?}");
+}
