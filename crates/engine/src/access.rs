@@ -927,6 +927,95 @@ impl Engine {
         Ok(events)
     }
 
+    /// What compliance officers did since the last review, for a reviewer of another role
+    /// (legal or security): returns the position reviewed through and the events after it.
+    pub async fn officer_actions(
+        &self,
+        who: &AccountRow,
+    ) -> Result<(i64, Vec<AuditEvent>), EngineError> {
+        self.require_officer_reviewer(who).await?;
+        let through = self.officer_reviewed_through().await?;
+        let mut events = Vec::new();
+        for officer in self.store.accounts(None).await? {
+            if !roles_of(&officer).contains(&Role::ComplianceOfficer) {
+                continue;
+            }
+            events.extend(
+                self.store
+                    .audit_events(&AuditFilter {
+                        after_seq: through,
+                        limit: 10_000,
+                        actor: Some(Actor::Account(officer.id).to_string()),
+                        ..AuditFilter::default()
+                    })
+                    .await?,
+            );
+        }
+        events.sort_by_key(|e| e.seq);
+        Ok((through, events))
+    }
+
+    /// Records that `who` reviewed the compliance officers' actions up to position
+    /// `through`, with a note; the next review starts after it.
+    pub async fn review_officer_actions(
+        &self,
+        who: &AccountRow,
+        through: i64,
+        note: &str,
+    ) -> Result<AuditEvent, EngineError> {
+        self.require_officer_reviewer(who).await?;
+        let note = reason_text(note)
+            .map_err(|_| invalid("note", "write what the review found, 10 to 500 characters"))?;
+        let from = self.officer_reviewed_through().await?;
+        let head = self.store.audit_head().await?.seq;
+        if through <= from || through > head {
+            return Err(invalid(
+                "through",
+                format!("review up to a position after {from} and at most {head}"),
+            ));
+        }
+        let event = self.access_event(
+            who,
+            "officer.review",
+            None,
+            Vec::new(),
+            Outcome::Success,
+            serde_json::json!({ "from": from, "through": through, "note": note }),
+        );
+        Ok(self.store.append_audit(&event).await?)
+    }
+
+    async fn require_officer_reviewer(&self, who: &AccountRow) -> Result<(), EngineError> {
+        self.require_staff(who)?;
+        let reviewer = roles_of(who).iter().any(|r| {
+            *r != Role::ComplianceOfficer && access(*r, Action::ReadAudit) == Access::Allowed
+        });
+        if !reviewer {
+            let message =
+                "a compliance officer's actions are reviewed by another role: legal or security"
+                    .to_string();
+            return Err(self.refuse(who, Action::ReadAudit, None, message).await);
+        }
+        Ok(())
+    }
+
+    async fn officer_reviewed_through(&self) -> Result<i64, EngineError> {
+        let reviews = self
+            .store
+            .audit_events(&AuditFilter {
+                limit: 10_000,
+                action: Some("officer.review".into()),
+                ..AuditFilter::default()
+            })
+            .await?;
+        Ok(reviews
+            .last()
+            .and_then(|e| e.event.detail.as_deref())
+            .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+            .and_then(|d| d["through"].as_i64())
+            .unwrap_or(0))
+    }
+
     /// The current time (for callers that stamp what they show).
     pub fn now(&self) -> Timestamp {
         self.clock.now()

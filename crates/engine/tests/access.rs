@@ -1163,3 +1163,67 @@ async fn a_disclosure_request_goes_through_every_branch_and_is_counted() {
     assert_eq!(report.by_outcome.get("pending"), Some(&1));
     assert_eq!(report.by_authority_type.get("court"), Some(&3));
 }
+
+#[tokio::test]
+async fn a_compliance_officers_own_actions_are_reviewed_by_another_role() {
+    let s = setup().await;
+    let officer = staff(&s, "officer", &["compliance-officer"]).await;
+    let officer2 = staff(&s, "officer2", &["compliance-officer"]).await;
+    let lawyer = staff(&s, "lawyer", &["legal"]).await;
+    // The officer works: reads the audit log and opens a disclosure request.
+    s.engine
+        .audit_view(
+            &officer,
+            &AuditFilter {
+                limit: 10,
+                ..AuditFilter::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    s.engine
+        .intake_disclosure(&officer, intake(s.tenant))
+        .await
+        .unwrap();
+
+    // Another officer may not review them; legal may.
+    let e = s.engine.officer_actions(&officer2).await.unwrap_err();
+    assert!(e.to_string().contains("another role"), "{e}");
+    let (from, events) = s.engine.officer_actions(&lawyer).await.unwrap();
+    assert_eq!(from, 0);
+    let actions: Vec<&str> = events.iter().map(|e| e.event.action.as_str()).collect();
+    assert!(
+        actions.contains(&"audit.read") && actions.contains(&"disclosure.intake"),
+        "{actions:?}"
+    );
+    let officers = [
+        format!("account:{}", officer.id),
+        format!("account:{}", officer2.id),
+    ];
+    assert!(events.iter().all(|e| officers.contains(&e.event.actor)));
+
+    let through = events.last().unwrap().seq;
+    let e = s
+        .engine
+        .review_officer_actions(&lawyer, through + 1_000, "all in order, checked")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            EngineError::Invalid {
+                field: "through",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    s.engine
+        .review_officer_actions(&lawyer, through, "all in order, checked")
+        .await
+        .unwrap();
+    let (from, events) = s.engine.officer_actions(&lawyer).await.unwrap();
+    assert_eq!(from, through);
+    assert!(events.is_empty(), "{events:?}");
+}

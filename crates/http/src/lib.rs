@@ -136,6 +136,8 @@ impl AppState {
         staff::decide,
         staff::execute,
         staff::audit,
+        staff::officer_actions,
+        staff::review_officers,
         staff::read_records,
         staff::list_cases,
         staff::read_case,

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use custodian_core::{SubjectId, TenantId};
-use custodian_engine::access::{self, Action, Role};
+use custodian_engine::access::{self, Action};
 use custodian_engine::approvals::Executed;
 use custodian_engine::cases::{CaseView, Lockdown};
 use custodian_engine::disclosure::{DisclosureIntake, TransparencyReport};
@@ -49,6 +49,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/staff/approvals/{id}/decision", post(decide))
         .route("/v1/staff/approvals/{id}/execute", post(execute))
         .route("/v1/staff/audit", get(audit))
+        .route(
+            "/v1/staff/officer-review",
+            get(officer_actions).post(review_officers),
+        )
         .route(
             "/v1/staff/tenants/{tenant}/subjects/{subject}/records",
             get(read_records),
@@ -648,6 +652,69 @@ pub(crate) async fn audit(
         out,
     )
         .into_response())
+}
+
+/// The compliance officers' actions waiting for review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficerActions {
+    /// The position the last review reached.
+    reviewed_through: i64,
+    /// The officers' events after it.
+    #[schema(value_type = Vec<Object>)]
+    events: Vec<AuditEvent>,
+}
+
+/// What compliance officers did since the last review — reviewed by another role (legal or
+/// security).
+#[utoipa::path(
+    get,
+    path = "/v1/staff/officer-review",
+    tag = "staff",
+    responses((status = 200, body = OfficerActions), (status = 403, body = crate::error::ErrorBody))
+)]
+pub(crate) async fn officer_actions(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<OfficerActions>, ApiError> {
+    let (reviewed_through, events) = state
+        .engine
+        .officer_actions(&signed_in.principal.account)
+        .await?;
+    Ok(Json(OfficerActions {
+        reviewed_through,
+        events,
+    }))
+}
+
+/// A review of the compliance officers' actions.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficerReview {
+    /// The last position reviewed.
+    through: i64,
+    /// What the review found, 10 to 500 characters.
+    note: String,
+}
+
+/// Records a review of the compliance officers' actions up to a position.
+#[utoipa::path(
+    post,
+    path = "/v1/staff/officer-review",
+    tag = "staff",
+    request_body = OfficerReview,
+    responses((status = 201, description = "The review's audit event", content_type = "application/json"), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+)]
+pub(crate) async fn review_officers(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<AuditEvent>), ApiError> {
+    let body: OfficerReview = json(bytes, r#"{"through": 42, "note": "…"}"#)?;
+    let event = state
+        .engine
+        .review_officer_actions(&signed_in.principal.account, body.through, &body.note)
+        .await?;
+    Ok((StatusCode::CREATED, Json(event)))
 }
 
 /// Why a member of staff reads.
@@ -1278,9 +1345,4 @@ pub(crate) async fn transparency_year(
         .transparency_report(start(year), start(year + 1))
         .await?;
     Ok((year, report))
-}
-
-#[allow(dead_code)]
-fn _roles_documented() -> [Role; 5] {
-    Role::ALL
 }
