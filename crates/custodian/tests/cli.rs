@@ -498,6 +498,74 @@ async fn the_demo_prints_where_to_look_and_keys_that_sign_in() {
         page.contains("Masa retensi"),
         "the Indonesian page is served"
     );
+    // Staff work to look at: colleagues in every role, requests waiting for four eyes, cases
+    // from the mailboxes, and the public transparency report of the disclosure requests.
+    for expected in [
+        "legal@custodian.example",
+        "support@custodian.example",
+        "security@custodian.example",
+        "/transparency?lang=en",
+        "/v1/staff/approvals?state=pending",
+    ] {
+        assert!(
+            guide.contains(expected),
+            "{expected} missing from:\n{guide}"
+        );
+    }
+    let report: serde_json::Value = reqwest::get(format!("{base}/v1/transparency"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["report"]["total"], 2, "{report}");
+    assert_eq!(report["report"]["by_outcome"]["pushed-back"], 1, "{report}");
+    // Support signs in with its printed second factor and sees the mailboxes' cases.
+    let support_secret = guide
+        .lines()
+        .find(|l| l.contains("support@custodian.example"))
+        .and_then(|l| l.rsplit(' ').next())
+        .map(|s| custodian_engine::totp::TotpSecret::from_base32(s.trim()).unwrap())
+        .expect("support's TOTP secret");
+    let code = custodian_engine::totp::code_at_step(
+        &support_secret,
+        custodian_engine::totp::step_at(jiff::Timestamp::now()),
+    );
+    let session = client
+        .post(format!("{base}/v1/account/session"))
+        .json(&serde_json::json!({ "email": "support@custodian.example", "password": "demo password 2026", "code": code }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status().as_u16(), 201);
+    let cookie = session.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let cases: serde_json::Value = client
+        .get(format!("{base}/v1/staff/cases?open=true"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["kind"].as_str())
+        .filter(|k| *k != "government-disclosure")
+        .collect();
+    assert_eq!(
+        kinds.len(),
+        4,
+        "a Children report, a dispute, a data request, a compromise: {kinds:?}"
+    );
     // Without a mail server the demo writes its notices as e-mails into the outbox.
     assert!(guide.contains("notices are written as e-mails"), "{guide}");
     let outbox = data.join("outbox");

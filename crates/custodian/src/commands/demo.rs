@@ -70,6 +70,8 @@ const DEMO_PASSWORD: &str = "demo password 2026";
 struct DemoAccounts {
     /// The officer's TOTP secret (base32), kept beside the demo data for later starts.
     officer_secret: Option<String>,
+    /// The other staff: address, role and TOTP secret per line.
+    colleagues: Vec<String>,
 }
 
 /// Signs up the demo customer and makes the demo compliance officer, once; the officer's TOTP
@@ -112,12 +114,199 @@ async fn seed_accounts(engine: &Engine, dir: &Path) -> anyhow::Result<DemoAccoun
         engine.confirm_totp(officer.id, &code).await?;
         std::fs::create_dir_all(dir)?;
         std::fs::write(&secret_file, format!("{}\n", enrolment.secret))?;
+        seed_accountability(engine, dir).await?;
     }
     Ok(DemoAccounts {
         officer_secret: std::fs::read_to_string(&secret_file)
             .ok()
             .map(|s| s.trim().to_string()),
+        colleagues: std::fs::read_to_string(dir.join(COLLEAGUES_FILE))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect(),
     })
+}
+
+/// The demo's other staff, one per line: address, role, TOTP secret.
+const COLLEAGUES_FILE: &str = "staff-colleagues.txt";
+
+/// Gives the demo's staff work to look at: colleagues in the other roles, a grant waiting for
+/// approval, cases from the mailboxes (a Children report, a dispute, a data request, a
+/// compromise report that locked an account down), and government disclosure requests (one
+/// pushed back, one admissible with its release waiting for a second person).
+async fn seed_accountability(engine: &Engine, dir: &Path) -> anyhow::Result<()> {
+    use custodian_engine::access::Action;
+    use custodian_engine::disclosure::DisclosureIntake;
+    let mut lines = Vec::new();
+    let mut people = std::collections::BTreeMap::new();
+    for (email, role) in [
+        ("legal@custodian.example", "legal"),
+        ("support@custodian.example", "support"),
+        ("security@custodian.example", "security"),
+    ] {
+        let (account, enrolment) = engine
+            .create_staff(
+                &Actor::System,
+                email,
+                DEMO_PASSWORD,
+                &[role.to_string()],
+                "en",
+            )
+            .await?;
+        let secret = custodian_engine::totp::TotpSecret::from_base32(&enrolment.secret)
+            .map_err(|e| anyhow::anyhow!("the demo's TOTP secret: {e}"))?;
+        let step = custodian_engine::totp::step_at(engine.clock().now());
+        // An earlier step confirms, so that the current code is still free to sign in with.
+        engine
+            .confirm_totp(
+                account.id,
+                &custodian_engine::totp::code_at_step(&secret, step - 1),
+            )
+            .await?;
+        lines.push(format!("{email} {role} {}", enrolment.secret));
+        people.insert(
+            role,
+            engine
+                .store()
+                .account(account.id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("the demo's {role} account vanished"))?,
+        );
+    }
+    std::fs::write(dir.join(COLLEAGUES_FILE), lines.join("\n") + "\n")?;
+    let tenant = engine
+        .tenants()
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("the demo has no tenant"))?
+        .id;
+    let (legal, support) = (&people["legal"], &people["support"]);
+    engine
+        .request_grant(
+            support,
+            Action::ReadPersonalData,
+            Some(tenant),
+            "ticket SUP-1042: customer asks why an SMS was not delivered",
+            jiff::SignedDuration::from_hours(2),
+        )
+        .await?;
+    // Mail to the privacy and security addresses.
+    let settings = engine.account_settings().clone();
+    engine
+        .sign_up(custodian_engine::accounts::SignUp {
+            email: "victim@signup.example".into(),
+            password: DEMO_PASSWORD.into(),
+            company: "Compromised Demo B.V.".into(),
+            region: Some("NL".into()),
+            locale: "en".into(),
+            terms_version: settings.terms_version,
+            dpa_version: settings.dpa_version,
+            adult: true,
+        })
+        .await?;
+    for (from, to, subject, text) in [
+        (
+            "ouder@example.nl",
+            "privacy@messagebird.com",
+            "Kinderen",
+            "Mijn dochter van 15 heeft zich aangemeld met +31 6 12345678.",
+        ),
+        (
+            "critic@example.com",
+            "privacy@messagebird.com",
+            "Dispute",
+            "I disagree with how my data was shared.",
+        ),
+        (
+            "someone@example.id",
+            "privacy@messagebird.com",
+            "Hapus data saya",
+            "Tolong hapus semua data saya.",
+        ),
+        (
+            "victim@signup.example",
+            "security@messagebird.com",
+            "Urgent: account credentials",
+            "Someone signed in to my account from abroad.",
+        ),
+    ] {
+        let raw = format!(
+            "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
+        );
+        engine.intake_mail(raw.as_bytes(), &[], "mail").await?;
+    }
+    // Government requests.
+    let today = engine
+        .clock()
+        .now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let month_ago = today
+        .checked_sub(jiff::Span::new().days(30))
+        .unwrap_or(today);
+    let refused = engine
+        .intake_disclosure(
+            legal,
+            DisclosureIntake {
+                authority: "Ministry of Interior".into(),
+                authority_type: "other-government".into(),
+                country: "RU".into(),
+                instrument: "letter".into(),
+                reference: "MI/2026/881".into(),
+                tenant,
+                categories: vec!["phone-number".into()],
+                period_from: None,
+                period_to: None,
+            },
+        )
+        .await?;
+    engine
+        .review_disclosure(
+            legal,
+            refused.id,
+            false,
+            "fails three of the four tests",
+            Some("We cannot act on this letter: the law of RU does not apply to us, a letter is not an enforceable instrument, and no period is named."),
+        )
+        .await?;
+    let admissible = engine
+        .intake_disclosure(
+            legal,
+            DisclosureIntake {
+                authority: "Rechtbank Amsterdam".into(),
+                authority_type: "court".into(),
+                country: "NL".into(),
+                instrument: "court-order".into(),
+                reference: "C/13/2026/0042".into(),
+                tenant,
+                categories: vec!["phone-number".into(), "communication-content".into()],
+                period_from: Some(month_ago),
+                period_to: Some(today),
+            },
+        )
+        .await?;
+    engine
+        .review_disclosure(legal, admissible.id, true, "all four tests pass", None)
+        .await?;
+    engine
+        .decide_disclosure_notice(
+            legal,
+            admissible.id,
+            false,
+            Some("court order C/13/2026/0042 forbids telling the customer for 30 days"),
+            today.checked_add(jiff::Span::new().days(30)).ok(),
+        )
+        .await?;
+    engine
+        .request_disclosure_release(
+            legal,
+            admissible.id,
+            "release what the court ordered, nothing more",
+        )
+        .await?;
+    Ok(())
 }
 
 fn print_accounts(base: &str, accounts: &DemoAccounts) {
@@ -131,6 +320,14 @@ fn print_accounts(base: &str, accounts: &DemoAccounts) {
             "    staff     {DEMO_OFFICER} (its TOTP secret file is gone: delete the demo data to start over)"
         ),
     }
+    for line in &accounts.colleagues {
+        let mut parts = line.split(' ');
+        if let (Some(email), Some(role), Some(secret)) = (parts.next(), parts.next(), parts.next())
+        {
+            println!("    staff     {email} / {DEMO_PASSWORD}, {role}, TOTP secret {secret}");
+        }
+    }
+    println!("    pages: {base}/account/sign-in (then {base}/account)");
     println!(
         "    sign in (the session is a cookie; changes need the returned csrf as X-CSRF-Token):"
     );
@@ -138,6 +335,24 @@ fn print_accounts(base: &str, accounts: &DemoAccounts) {
         "    curl -c jar -H 'content-type: application/json' -d '{{\"email\":\"{DEMO_CUSTOMER}\",\"password\":\"{DEMO_PASSWORD}\"}}' {base}/v1/account/session"
     );
     println!("    curl -b jar {base}/v1/account");
+    println!();
+    println!("  Accountability (sign in as staff; each role sees what it may do):");
+    println!(
+        "    {base}/transparency?lang=en   government requests by country and outcome (public)"
+    );
+    println!("    GET {base}/v1/staff/access          your roles and the role × action matrix");
+    println!(
+        "    GET {base}/v1/staff/approvals?state=pending   a grant for support and a disclosure release wait for four eyes"
+    );
+    println!(
+        "    GET {base}/v1/staff/cases?open=true  a Children report, a dispute, a data request, a locked-down account"
+    );
+    println!(
+        "    GET {base}/v1/staff/audit?actor=account:&format=csv   the compliance view of the audit log"
+    );
+    println!(
+        "    POST {base}/v1/security/compromise   report stolen credentials (locks the account down)"
+    );
     println!();
     println!("  Stop with Ctrl-C.");
     println!();
