@@ -207,6 +207,16 @@ pub enum PolicyCommand {
         /// The day it takes effect (YYYY-MM-DD; default: the date the version declares).
         #[arg(long)]
         effective: Option<String>,
+        /// The approved four-eyes request to carry out (`POST /v1/staff/approvals`, kind
+        /// `publish-policy`); with `--as`.
+        #[arg(long, requires = "staff", conflicts_with = "break_glass")]
+        approval: Option<String>,
+        /// The address of the member of staff who asked for the approval.
+        #[arg(long = "as", id = "staff")]
+        staff: Option<String>,
+        /// Publish without a second person, in an emergency: the reason is audited for review.
+        #[arg(long = "break-glass")]
+        break_glass: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },

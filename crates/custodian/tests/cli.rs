@@ -1295,3 +1295,132 @@ async fn serve_takes_mail_by_its_own_smtp_listener_and_locks_a_reported_account_
     assert_eq!(case["kind"], "dispute");
     stop(child);
 }
+
+#[tokio::test]
+async fn policy_publication_from_the_command_line_needs_an_approval_or_an_audited_break_glass() {
+    let db = TestDb::new().await;
+    // Alone: refused, with how to do it.
+    let out = run_with(&db, &["policy", "publish", "--version", "2016"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("needs four eyes") && stderr.contains("--break-glass"),
+        "{stderr}"
+    );
+
+    // On an approved request, as the person who asked.
+    let engine = engine_of(&db).await;
+    let mut people = Vec::new();
+    for (name, role) in [("lawyer", "legal"), ("officer", "compliance-officer")] {
+        let (account, enrolment) = engine
+            .create_staff(
+                &custodian_engine::Actor::Cli,
+                &format!("{name}@custodian.example"),
+                "a long staff pass phrase",
+                &[role.to_string()],
+                "en",
+            )
+            .await
+            .unwrap();
+        let secret = custodian_engine::totp::TotpSecret::from_base32(&enrolment.secret).unwrap();
+        let step = custodian_engine::totp::step_at(jiff::Timestamp::now());
+        engine
+            .confirm_totp(
+                account.id,
+                &custodian_engine::totp::code_at_step(&secret, step),
+            )
+            .await
+            .unwrap();
+        people.push(engine.store().account(account.id).await.unwrap().unwrap());
+    }
+    let request = engine
+        .request_four_eyes(
+            &people[0],
+            "publish-policy",
+            None,
+            serde_json::json!({ "version": "2016" }),
+            "publish the first version as reviewed",
+        )
+        .await
+        .unwrap();
+    let id = request.id.to_string();
+    let args = [
+        "policy",
+        "publish",
+        "--version",
+        "2016",
+        "--approval",
+        &id,
+        "--as",
+        "lawyer@custodian.example",
+    ];
+    let early = run_with(&db, &args);
+    assert_eq!(early.status.code(), Some(1), "not before the approval");
+    assert!(
+        text(&early.stderr).contains("second person"),
+        "{}",
+        text(&early.stderr)
+    );
+    engine
+        .decide_approval(&people[1], request.id, true, None)
+        .await
+        .unwrap();
+    let wrong = run_with(
+        &db,
+        &[
+            "policy",
+            "publish",
+            "--version",
+            "2020",
+            "--approval",
+            &id,
+            "--as",
+            "lawyer@custodian.example",
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text(&wrong.stderr).contains("not the publication of version 2020"));
+    let done = run_with(&db, &args);
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    assert!(text(&done.stdout).starts_with("2016\t"));
+    let again = run_with(&db, &args);
+    assert_eq!(again.status.code(), Some(1), "carried out once");
+
+    // Break glass: published alone, and the reason is in the audit log for review.
+    let effective = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 90))
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
+    let out = run_with(
+        &db,
+        &[
+            "policy",
+            "publish",
+            "--version",
+            "2020",
+            "--effective",
+            &effective,
+            "--break-glass",
+            "regulator deadline today, approver unreachable",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let events = engine
+        .store()
+        .audit_events(&custodian_store::AuditFilter {
+            limit: 100,
+            action: Some("break-glass".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert!(
+        events[0]
+            .event
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("approver unreachable")
+    );
+}

@@ -801,7 +801,15 @@ async fn transparency_page(
     let country_name = |code: &str| {
         locale
             .and_then(|l| l.text(&format!("st-country-{}", code.to_ascii_lowercase())))
-            .map(str::to_string)
+            .map(|name| {
+                // Names are written for a sentence ("the Netherlands"); a table starts them
+                // with a capital.
+                let mut chars = name.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            })
             .unwrap_or_else(|| code.to_string())
     };
     let outcome_word = |o: &str| word(&format!("ui_outcome_{}", o.replace('-', "_")));

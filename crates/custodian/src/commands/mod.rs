@@ -25,12 +25,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Policy(PolicyCommand::Publish {
             version,
             effective,
+            approval,
+            staff,
+            break_glass,
             data,
         }) => runtime()?.block_on(policy::publish(
             config.as_deref(),
             &data,
             &version,
             effective.as_deref(),
+            policy::Authority {
+                approval,
+                staff,
+                break_glass,
+            },
         )),
         Command::Policy(PolicyCommand::Publications { data }) => {
             runtime()?.block_on(policy::publications(config.as_deref(), &data))

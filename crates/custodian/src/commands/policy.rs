@@ -181,12 +181,24 @@ fn version<'p>(
     })
 }
 
-/// `custodian policy publish`.
+/// On whose authority a policy version is published from the command line.
+pub struct Authority {
+    /// An approved four-eyes request.
+    pub approval: Option<String>,
+    /// The member of staff who asked for it.
+    pub staff: Option<String>,
+    /// An emergency's reason, instead of an approval.
+    pub break_glass: Option<String>,
+}
+
+/// `custodian policy publish`: only on an approved four-eyes request, carried out as the
+/// person who asked, or with `--break-glass REASON`, audited for review.
 pub async fn publish(
     config: Option<&Path>,
     data: &crate::cli::DataArgs,
     label: &str,
     effective: Option<&str>,
+    authority: Authority,
 ) -> anyhow::Result<ExitCode> {
     let effective = match effective {
         Some(text) => Some(text.parse::<jiff::civil::Date>().with_context(|| {
@@ -195,10 +207,70 @@ pub async fn publish(
         None => None,
     };
     let ctx = super::context::open(config, data).await?;
-    let p = ctx
-        .engine
-        .publish_policy(&custodian_engine::Actor::Cli, label, effective)
-        .await?;
+    let engine = &ctx.engine;
+    let p = match (authority.approval, authority.staff, authority.break_glass) {
+        (Some(approval), Some(staff), None) => {
+            let id: uuid::Uuid = approval
+                .parse()
+                .with_context(|| format!("--approval `{approval}` is not a request id"))?;
+            let who = engine.staff_by_email(&staff).await.map_err(|_| {
+                anyhow::anyhow!("--as {staff}: there is no staff account with this address")
+            })?;
+            let request = engine.approval(&who, id).await?;
+            let payload: serde_json::Value =
+                serde_json::from_str(&request.payload).unwrap_or_default();
+            if request.kind != "publish-policy" || payload["version"] != label {
+                bail!(
+                    "request {id} is `{}` of {}, not the publication of version {label}",
+                    request.kind,
+                    request.target
+                );
+            }
+            if effective.is_some()
+                && payload["effective"].as_str() != effective.map(|d| d.to_string()).as_deref()
+            {
+                bail!(
+                    "--effective differs from the approved request's; ask for a new approval with that day"
+                );
+            }
+            match engine.execute_approval(&who, id).await? {
+                custodian_engine::approvals::Executed::Published { .. } => engine
+                    .publications()
+                    .await?
+                    .into_iter()
+                    .find(|p| p.label == label)
+                    .ok_or_else(|| anyhow::anyhow!("the publication was not recorded"))?,
+                other => bail!("the request did something else: {other:?}"),
+            }
+        }
+        (None, None, Some(reason)) => {
+            let reason = reason.trim();
+            if reason.chars().count() < 10 {
+                bail!("--break-glass needs the emergency's reason (at least 10 characters)");
+            }
+            engine
+                .record_event(custodian_store::NewAuditEvent {
+                    at: engine.now(),
+                    actor: custodian_engine::Actor::Cli.to_string(),
+                    action: "break-glass".into(),
+                    tenant: None,
+                    targets: vec![format!("policy:{label}")],
+                    purpose: None,
+                    outcome: custodian_store::Outcome::Success,
+                    detail: Some(
+                        serde_json::json!({ "action": "publish-policy", "reason": reason })
+                            .to_string(),
+                    ),
+                })
+                .await?;
+            engine
+                .publish_policy(&custodian_engine::Actor::Cli, label, effective)
+                .await?
+        }
+        _ => bail!(
+            "publishing a policy version needs four eyes: ask for it (POST /v1/staff/approvals with kind publish-policy and payload {{\"version\": \"{label}\"}}), have a colleague approve it, then run with --approval ID --as YOUR-ADDRESS; in an emergency, --break-glass REASON publishes alone and is audited for review"
+        ),
+    };
     println!("{}\t{}", p.label, p.effective_on);
     eprintln!(
         "published policy version {} in force from {} (digest {})",
