@@ -462,6 +462,38 @@ impl Engine {
         Ok(done)
     }
 
+    /// Finishes lock-downs that a stop interrupted: an open compromise case that names an
+    /// account but was never contained is locked down now (run by `serve` every minute; every
+    /// step of a lock-down is safe to repeat). Returns how many.
+    pub async fn resume_lockdowns(&self) -> Result<u64, EngineError> {
+        let rows = self
+            .store
+            .cases(&CaseFilter {
+                kind: Some(CaseKind::CredentialCompromise.as_str().into()),
+                open_only: true,
+                limit: 1_000,
+            })
+            .await?;
+        let mut resumed = 0;
+        for row in rows {
+            let (true, Some(id)) = (row.state == "open", row.account) else {
+                continue;
+            };
+            let Some(account) = self.store.account(id).await? else {
+                continue;
+            };
+            self.lock_down(
+                &Actor::System,
+                &account,
+                row.id,
+                "finishing a lock-down interrupted by a stop",
+            )
+            .await?;
+            resumed += 1;
+        }
+        Ok(resumed)
+    }
+
     /// A report that an account's credentials are compromised, from the public form (or a
     /// signed-in holder): opens an urgent case and, when the address is an account's, locks
     /// it down. The answer never tells whether the address has an account.

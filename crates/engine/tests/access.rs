@@ -1227,3 +1227,70 @@ async fn a_compliance_officers_own_actions_are_reviewed_by_another_role() {
     assert_eq!(from, through);
     assert!(events.is_empty(), "{events:?}");
 }
+
+#[tokio::test]
+async fn a_lock_down_interrupted_by_a_stop_is_finished_later() {
+    let s = setup().await;
+    let account = s
+        .engine
+        .sign_up(custodian_engine::accounts::SignUp {
+            email: "owner@shop.example".into(),
+            password: "correct horse battery staple".into(),
+            company: "Shop".into(),
+            region: Some("NL".into()),
+            locale: "en".into(),
+            terms_version: "2023-01".into(),
+            dpa_version: "2023-01".into(),
+            adult: true,
+        })
+        .await
+        .unwrap();
+    // The case was stored and names the account, but the process stopped before the lock:
+    // a case in state `open` with its account, as a stop leaves it. (Made by opening a real
+    // case and pointing it at the account.)
+    let reference = s
+        .engine
+        .report_compromise("nobody@nowhere.example", "placeholder", "form")
+        .await
+        .unwrap();
+    let mut row = s.engine.store().case(reference).await.unwrap().unwrap();
+    row.account = Some(account.id);
+    row.tenant = account.tenant;
+    row.version += 1;
+    let audit = custodian_store::NewAuditEvent {
+        at: t0(),
+        actor: "system".into(),
+        action: "test.rewind".into(),
+        tenant: None,
+        targets: Vec::new(),
+        purpose: None,
+        outcome: Outcome::Success,
+        detail: None,
+    };
+    assert!(s.engine.store().update_case(&row, &audit).await.unwrap());
+    assert!(
+        s.engine
+            .store()
+            .account(account.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .locked_at
+            .is_none()
+    );
+
+    assert_eq!(s.engine.resume_lockdowns().await.unwrap(), 1);
+    let locked = s.engine.store().account(account.id).await.unwrap().unwrap();
+    assert!(locked.locked_at.is_some() && locked.must_reset);
+    assert_eq!(
+        s.engine
+            .store()
+            .case(reference)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        "contained"
+    );
+    assert_eq!(s.engine.resume_lockdowns().await.unwrap(), 0, "once");
+}

@@ -54,6 +54,8 @@ pub struct AppState {
     /// The bearer token the mail relay posts inbound messages with; `None` turns the inbound
     /// endpoint off.
     inbound_token: Option<Arc<str>>,
+    /// Recent compromise reports per client address, to limit the form's use.
+    reports: Arc<staff::ReportLimiter>,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
             pages: Arc::new(pages::Pages::new()),
             https: false,
             inbound_token: None,
+            reports: Arc::default(),
         }
     }
 

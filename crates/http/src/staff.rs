@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::accounts::SignedIn;
+use crate::accounts::{Peer, SignedIn};
 use crate::api::{page_limit, query};
 use crate::error::json_body as json;
 use crate::{ApiError, AppState};
@@ -1178,6 +1178,42 @@ pub(crate) async fn release(
     Ok(response)
 }
 
+/// How many compromise reports one client address may file per hour: enough for a person,
+/// too few to lock a list of strangers' accounts.
+pub(crate) const REPORTS_PER_HOUR: usize = 5;
+
+/// Remembers when each client address last filed compromise reports (in memory, per process).
+#[derive(Debug, Default)]
+pub(crate) struct ReportLimiter(
+    std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, Vec<std::time::Instant>>>,
+);
+
+impl ReportLimiter {
+    /// Counts a report from `ip`; `Err(seconds to wait)` when over the limit.
+    fn admit(&self, ip: std::net::IpAddr) -> Result<(), u64> {
+        let now = std::time::Instant::now();
+        let hour = std::time::Duration::from_secs(3600);
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() > 100_000 {
+            map.retain(|_, times| times.iter().any(|t| now.duration_since(*t) < hour));
+        }
+        let times = map.entry(ip).or_default();
+        times.retain(|t| now.duration_since(*t) < hour);
+        if times.len() >= REPORTS_PER_HOUR {
+            let oldest = times.first().copied().unwrap_or(now);
+            return Err(hour
+                .saturating_sub(now.duration_since(oldest))
+                .as_secs()
+                .max(1));
+        }
+        times.push(now);
+        Ok(())
+    }
+}
+
 /// A report that an account's credentials are compromised.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1207,13 +1243,30 @@ pub struct CompromiseReceived {
     path = "/v1/security/compromise",
     tag = "staff",
     request_body = CompromiseBody,
-    responses((status = 202, body = CompromiseReceived), (status = 422, body = crate::error::ErrorBody))
+    responses((status = 202, body = CompromiseReceived), (status = 422, body = crate::error::ErrorBody), (status = 429, description = "too many reports from this client", body = crate::error::ErrorBody))
 )]
 pub(crate) async fn report_compromise(
     State(state): State<AppState>,
+    Peer(peer): Peer,
     bytes: Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<CompromiseReceived>), ApiError> {
+) -> Result<Response, ApiError> {
     let body: CompromiseBody = json(bytes, r#"{"email": "…", "details": "…"}"#)?;
+    if let Some(peer) = peer
+        && let Err(wait) = state.reports.admit(peer.ip())
+    {
+        let mut response = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            format!(
+                "too many reports from this address; try again in {wait} seconds, or write to the security address"
+            ),
+        )
+        .into_response();
+        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Ok(response);
+    }
     let case = state
         .engine
         .report_compromise(&body.email, &body.details, "form")
@@ -1224,7 +1277,8 @@ pub(crate) async fn report_compromise(
             reference: case.to_string(),
             message: "Received. If the address belongs to an account, it is locked now and its owner receives an e-mail to set a new password.".into(),
         }),
-    ))
+    )
+        .into_response())
 }
 
 /// Takes in a raw RFC 5322 message for the privacy or security mailbox from the mail relay

@@ -258,8 +258,9 @@ impl custodian_http::smtp::MessageSink for MailSink {
     }
 }
 
-/// Every minute: grants that ran out are closed, requests nobody decided lapse, and
-/// customers whose disclosure notice was deferred are told once the deferral ends.
+/// Every minute: grants that ran out are closed, requests nobody decided lapse, lock-downs a
+/// stop interrupted are finished, and customers whose disclosure notice was deferred are told
+/// once the deferral ends.
 fn spawn_housekeeping(engine: Engine) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -269,6 +270,11 @@ fn spawn_housekeeping(engine: Engine) -> tokio::task::JoinHandle<()> {
                 Ok((0, 0)) => {}
                 Ok((grants, requests)) => tracing::info!(grants, requests, "access expired"),
                 Err(e) => tracing::warn!(error = %e, "closing expired grants failed; retrying"),
+            }
+            match engine.resume_lockdowns().await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(n, "finished lock-downs a stop had interrupted"),
+                Err(e) => tracing::warn!(error = %e, "finishing lock-downs failed; retrying"),
             }
             match engine.notify_after_deferral().await {
                 Ok(0) => {}

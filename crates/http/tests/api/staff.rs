@@ -505,3 +505,22 @@ async fn the_compromise_form_and_inbound_mail_open_cases_and_lock_accounts_down(
     .await;
     assert_eq!(code, "not_found");
 }
+
+#[tokio::test]
+async fn one_client_cannot_lock_a_list_of_strangers_accounts() {
+    let app = spawn_app().await;
+    let report = |n: usize| {
+        app.client
+            .post(app.url("/v1/security/compromise"))
+            .json(&json!({ "email": format!("person{n}@shop.example"), "details": "leaked" }))
+            .send()
+    };
+    for n in 0..5 {
+        assert_eq!(report(n).await.unwrap().status(), StatusCode::ACCEPTED);
+    }
+    let refused = report(5).await.unwrap();
+    assert!(refused.headers().contains_key("retry-after"));
+    let (code, message, _) = error_of(refused, 429).await;
+    assert_eq!(code, "throttled");
+    assert!(message.contains("security address"), "{message}");
+}
