@@ -10,6 +10,7 @@ mod account_pages;
 mod accounts;
 mod api;
 mod auth;
+mod console;
 pub mod error;
 mod metrics;
 mod notices;
@@ -213,6 +214,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(staff::routes())
         .merge(account_pages::routes())
+        .merge(console::routes())
         .merge(pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

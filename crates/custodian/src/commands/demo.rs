@@ -338,6 +338,9 @@ fn print_accounts(base: &str, accounts: &DemoAccounts) {
     println!();
     println!("  Accountability (sign in as staff; each role sees what it may do):");
     println!(
+        "    {base}/console?lang=en   the staff console: approvals, grants, cases, audit log, disclosures"
+    );
+    println!(
         "    {base}/transparency?lang=en   government requests by country and outcome (public)"
     );
     println!("    GET {base}/v1/staff/access          your roles and the role × action matrix");

@@ -1,7 +1,8 @@
 //! Pages in a real browser: headless Chromium (Debian's, installed by `scripts/test-all.sh`;
 //! `CUSTODIAN_CHROMIUM` names another binary) renders the statement in every locale, and a
-//! person signs in with a TOTP code through Playwright (`tests/browser/login-totp.mjs`). The
-//! screenshots are kept under `target/screenshots/` for people to look at.
+//! person signs in with a TOTP code through Playwright (`tests/browser/login-totp.mjs`), and a
+//! member of staff works the staff console in English and Chinese (`tests/browser/console.mjs`).
+//! The screenshots are kept under `target/screenshots/` for people to look at.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -164,4 +165,244 @@ async fn a_person_signs_in_with_a_totp_code_in_chromium_driven_by_playwright() {
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}: a PNG");
         assert!(png.len() > 10_000, "{name}: only {} bytes", png.len());
     }
+}
+
+/// A member of staff with a confirmed second factor, as stored now, and the TOTP secret. The
+/// code confirming it is the previous step's, so that the current one is still unused.
+async fn staff_member(
+    app: &crate::helpers::TestApp,
+    email: &str,
+    role: &str,
+) -> (custodian_store::AccountRow, String) {
+    let (account, enrolment) = app
+        .engine
+        .create_staff(
+            &custodian_engine::Actor::Cli,
+            email,
+            "a long staff pass phrase",
+            &[role.to_string()],
+            "en",
+        )
+        .await
+        .unwrap();
+    let secret = TotpSecret::from_base32(&enrolment.secret).unwrap();
+    let previous = totp::step_at(jiff::Timestamp::now()) - 1;
+    app.engine
+        .confirm_totp(account.id, &totp::code_at_step(&secret, previous))
+        .await
+        .unwrap();
+    let account = app
+        .engine
+        .store()
+        .account(account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    (account, enrolment.secret)
+}
+
+#[tokio::test]
+async fn the_staff_console_in_chromium_in_english_and_chinese_driven_by_playwright() {
+    use custodian_engine::access::Action;
+    use custodian_engine::disclosure::DisclosureIntake;
+
+    let root = repo_root();
+    let browser_tests = root.join("tests/browser");
+    assert!(
+        browser_tests.join("node_modules/playwright-core").is_dir(),
+        "Playwright is not installed in {}: run scripts/test-all.sh",
+        browser_tests.join("node_modules").display()
+    );
+    let chromium = chromium();
+
+    // Colleagues and their work: something on every page.
+    let app = spawn_app().await;
+    let engine = &app.engine;
+    let (officer, secret) =
+        staff_member(&app, "officer@custodian.example", "compliance-officer").await;
+    let (support, _) = staff_member(&app, "support@custodian.example", "support").await;
+    let (lawyer, _) = staff_member(&app, "lawyer@custodian.example", "legal").await;
+    let (tenant, _) = app.tenant_with_key("Acme B.V.", &["records:read"]).await;
+    let settings = engine.account_settings().clone();
+    engine
+        .sign_up(SignUp {
+            email: "owner@shop.example".into(),
+            password: "correct horse battery staple".into(),
+            company: "Shop B.V.".into(),
+            region: Some("NL".into()),
+            locale: "en".into(),
+            terms_version: settings.terms_version,
+            dpa_version: settings.dpa_version,
+            adult: true,
+        })
+        .await
+        .unwrap();
+    let minutes = jiff::SignedDuration::from_mins;
+    engine
+        .request_grant(
+            &support,
+            Action::ReadPersonalData,
+            Some(tenant),
+            "ticket SUP-9: the caller asks what we hold",
+            minutes(30),
+        )
+        .await
+        .unwrap();
+    engine
+        .request_grant(
+            &officer,
+            Action::ReadPersonalData,
+            None,
+            "quarterly access review, ticket CO-12",
+            minutes(120),
+        )
+        .await
+        .unwrap();
+    engine
+        .request_four_eyes(
+            &lawyer,
+            "purge-tenant",
+            Some(tenant),
+            serde_json::json!({}),
+            "contract ended; ticket LEG-4",
+        )
+        .await
+        .unwrap();
+    let case = engine
+        .report_compromise(
+            "owner@shop.example",
+            "I received a sign-in alert from a country I have never visited.",
+            "form",
+        )
+        .await
+        .unwrap();
+    engine
+        .note_case(
+            &support,
+            case,
+            "Called the owner: they confirm the report. Lock-down in place.",
+            false,
+        )
+        .await
+        .unwrap();
+    for raw in [
+        "From: Ana Parent <parent@home.example>\r\nTo: privacy@messagebird.com\r\nSubject: Children\r\n\r\nMy son is 12 and signed up for your service.\r\n",
+        "From: buyer@shop.example\r\nTo: privacy@messagebird.com\r\nSubject: Dispute\r\n\r\nI object to how my data was shared.\r\n",
+    ] {
+        engine
+            .intake_mail(
+                raw.as_bytes(),
+                &["privacy@messagebird.com".to_string()],
+                "mail",
+            )
+            .await
+            .unwrap();
+    }
+    let intake = |authority: &str, kind: &str, country: &str, instrument: &str, reference: &str| {
+        DisclosureIntake {
+            authority: authority.into(),
+            authority_type: kind.into(),
+            country: country.into(),
+            instrument: instrument.into(),
+            reference: reference.into(),
+            tenant,
+            categories: vec!["phone-number".into()],
+            period_from: Some("2026-01-01".parse().unwrap()),
+            period_to: Some("2026-01-31".parse().unwrap()),
+        }
+    };
+    let disclosure = engine
+        .intake_disclosure(
+            &lawyer,
+            intake(
+                "Politie Amsterdam",
+                "law-enforcement",
+                "NL",
+                "production-order",
+                "PO-2026-17",
+            ),
+        )
+        .await
+        .unwrap();
+    let refused = engine
+        .intake_disclosure(
+            &lawyer,
+            intake("County Sheriff", "law-enforcement", "US", "letter", "CS-88"),
+        )
+        .await
+        .unwrap();
+    engine
+        .review_disclosure(
+            &lawyer,
+            refused.id,
+            false,
+            "not enforceable here",
+            Some("We cannot answer a letter from outside our jurisdiction; use an MLAT request."),
+        )
+        .await
+        .unwrap();
+
+    let shots = root.join("target/screenshots");
+    let run = tokio::process::Command::new("node")
+        .arg(browser_tests.join("console.mjs"))
+        .current_dir(&browser_tests)
+        .env("CUSTODIAN_BASE_URL", &app.address)
+        .env("CUSTODIAN_EMAIL", "officer@custodian.example")
+        .env("CUSTODIAN_PASSWORD", "a long staff pass phrase")
+        .env("CUSTODIAN_TOTP_SECRET", &secret)
+        .env("CUSTODIAN_CASE", case.to_string())
+        .env("CUSTODIAN_DISCLOSURE", disclosure.id.to_string())
+        .env("CUSTODIAN_CHROMIUM", &chromium)
+        .env("CUSTODIAN_SCREENSHOTS", &shots)
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(240), run)
+        .await
+        .expect("the Playwright script finishes within four minutes")
+        .unwrap_or_else(|e| panic!("`node` does not run ({e}): run scripts/test-all.sh"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the console in the browser failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(stdout.contains("every check passed"), "{stdout}\n{stderr}");
+    let mut names: Vec<String> = [
+        "overview",
+        "approvals",
+        "grants",
+        "grants-all",
+        "cases",
+        "case",
+        "audit",
+        "disclosures",
+        "disclosure",
+    ]
+    .iter()
+    .flat_map(|p| ["en", "zh-CN"].map(|l| format!("console-{p}-{l}")))
+    .collect();
+    names.extend(
+        [
+            "console-approvals-refused-en",
+            "console-approvals-approved-en",
+            "console-audit-error-en",
+        ]
+        .map(String::from),
+    );
+    for name in names {
+        let png = std::fs::read(shots.join(format!("{name}.png")))
+            .unwrap_or_else(|e| panic!("the screenshot {name}.png: {e}"));
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}: a PNG");
+        assert!(png.len() > 10_000, "{name}: only {} bytes", png.len());
+    }
+    // The colleague's request the browser approved is approved (or carried out, for a grant).
+    let decided = engine.approvals(&officer, None).await.unwrap();
+    assert!(
+        decided
+            .iter()
+            .any(|a| a.requested_by != officer.id
+                && matches!(a.state.as_str(), "approved" | "executed")),
+        "nothing was approved"
+    );
 }

@@ -5,6 +5,7 @@
 mod account_pages;
 mod accounts;
 mod browser;
+mod console;
 mod helpers;
 mod isolation;
 mod notices;
