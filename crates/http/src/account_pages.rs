@@ -202,7 +202,7 @@ fn unreadable(state: &AppState, lang: &str, e: &FormRejection) -> Result<Respons
 /// Whether a form post comes from this site: the browser's `Sec-Fetch-Site` when it sends one,
 /// else its `Origin` (which must name this host); a client that sends neither is not a browser
 /// that could be tricked into posting.
-fn same_site(headers: &HeaderMap) -> bool {
+pub(crate) fn same_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {
         return matches!(site.to_str(), Ok("same-origin" | "none"));
     }

@@ -38,6 +38,10 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/account/verify", get(verify_page).post(verify_action))
         .route("/account/reset", get(reset_page).post(reset_action))
+        .route(
+            "/security/compromise",
+            get(compromise_page).post(compromise_action),
+        )
         .route("/subprocessors/objections/new", get(objection_page))
         .route("/subprocessors/objections", post(objection_action))
 }
@@ -662,6 +666,117 @@ async fn objection_action(
                 field: "processor", ..
             },
         ) => Err(e.into()),
+        Err(e) => refusal(&state, &lang, e),
+    }
+}
+
+/// The language of a page without a token.
+#[derive(Debug, Deserialize)]
+pub(crate) struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The public form to report stolen or misused credentials (the statement's "Urgent: account
+/// credentials"), for people who cannot sign in.
+async fn compromise_page(
+    State(state): State<AppState>,
+    q: Result<Query<LangQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let q = crate::api::query(q)?;
+    let lang = known_lang(state.engine.policy(), q.lang)?;
+    let words = state.pages.words(&lang);
+    let word = |k: &str| words.get(k).cloned().unwrap_or_default();
+    message(
+        &state,
+        Message {
+            status: StatusCode::OK,
+            lang: &lang,
+            heading: "ui_compromise_heading",
+            paragraphs: vec!["ui_compromise_intro".into()],
+            items: Vec::new(),
+            form: Some(context! {
+                action => "/security/compromise",
+                hidden => vec![("lang", lang.as_str())],
+                email => word("ui_email"),
+                textarea => context! { label => word("ui_compromise_details"), name => "details", optional => true },
+                button => word("ui_compromise_button"),
+                no_back => true,
+            }),
+            token: None,
+        },
+    )
+}
+
+/// The report form's answer: the same whether or not the address has an account.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CompromiseForm {
+    email: Option<String>,
+    details: Option<String>,
+    lang: Option<String>,
+}
+
+async fn compromise_action(
+    State(state): State<AppState>,
+    crate::accounts::Peer(peer): crate::accounts::Peer,
+    headers: axum::http::HeaderMap,
+    form: Result<Form<CompromiseForm>, FormRejection>,
+) -> Result<Response, ApiError> {
+    let Form(form) = form.map_err(form_error)?;
+    let lang = known_lang(state.engine.policy(), form.lang)?;
+    let page = |status, heading: &'static str, text: &'static str, items: Vec<String>| {
+        message(
+            &state,
+            Message {
+                status,
+                lang: &lang,
+                heading,
+                paragraphs: vec![text.into()],
+                items,
+                form: None,
+                token: None,
+            },
+        )
+    };
+    if !crate::account_pages::same_site(&headers) {
+        return page(
+            StatusCode::FORBIDDEN,
+            "ui_form_invalid_heading",
+            "ui_compromise_cross_site",
+            Vec::new(),
+        );
+    }
+    if let Some(peer) = peer
+        && state.reports.admit(peer.ip()).is_err()
+    {
+        return page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "ui_form_invalid_heading",
+            "ui_compromise_too_many",
+            Vec::new(),
+        );
+    }
+    match state
+        .engine
+        .report_compromise(
+            form.email.as_deref().unwrap_or_default(),
+            form.details.as_deref().unwrap_or_default(),
+            "form",
+        )
+        .await
+    {
+        Ok(case) => {
+            let words = state.pages.words(&lang);
+            let reference = words
+                .get("ui_compromise_reference")
+                .cloned()
+                .unwrap_or_default();
+            page(
+                StatusCode::ACCEPTED,
+                "ui_compromise_done_heading",
+                "ui_compromise_done",
+                vec![format!("{reference}: {case}")],
+            )
+        }
         Err(e) => refusal(&state, &lang, e),
     }
 }

@@ -1190,7 +1190,7 @@ pub(crate) struct ReportLimiter(
 
 impl ReportLimiter {
     /// Counts a report from `ip`; `Err(seconds to wait)` when over the limit.
-    fn admit(&self, ip: std::net::IpAddr) -> Result<(), u64> {
+    pub(crate) fn admit(&self, ip: std::net::IpAddr) -> Result<(), u64> {
         let now = std::time::Instant::now();
         let hour = std::time::Duration::from_secs(3600);
         let mut map = self

@@ -524,3 +524,83 @@ async fn one_client_cannot_lock_a_list_of_strangers_accounts() {
     assert_eq!(code, "throttled");
     assert!(message.contains("security address"), "{message}");
 }
+
+#[tokio::test]
+async fn the_public_report_form_locks_an_account_down_in_every_language() {
+    let app = spawn_app().await;
+    let signup = app
+        .client
+        .post(app.url("/v1/account/signup"))
+        .json(&json!({
+            "email": "owner@shop.example", "password": "correct horse battery staple",
+            "company": "Shop", "region": "NL", "locale": "en",
+            "terms_version": "2023-01", "dpa_version": "2023-01", "adult": true
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signup.status(), StatusCode::CREATED);
+    for (lang, heading) in [
+        ("en", "Report stolen or misused credentials"),
+        ("nl", "Gestolen of misbruikte inloggegevens melden"),
+        ("zh-CN", "报告被盗或被滥用的登录凭证"),
+        ("id", "Laporkan kredensial yang dicuri atau disalahgunakan"),
+    ] {
+        let page = app.get(&format!("/security/compromise?lang={lang}")).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.unwrap();
+        assert!(html.contains(heading), "{lang}");
+        assert!(html.contains(r#"name="email""#) && html.contains(r#"name="details""#));
+        assert!(
+            html.contains("Urgent: account credentials"),
+            "{lang}: the subject, verbatim"
+        );
+    }
+    // From another site: refused.
+    let cross = app
+        .client
+        .post(app.url("/security/compromise"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("email", "owner@shop.example"), ("lang", "en")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    // A bad address: the form says so.
+    let bad = app
+        .client
+        .post(app.url("/security/compromise"))
+        .form(&[("email", "not an address"), ("lang", "nl")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Sent from the page: received, with a reference, and the account is locked.
+    let sent = app
+        .client
+        .post(app.url("/security/compromise"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("email", "owner@shop.example"),
+            ("details", "a sign-in I did not make"),
+            ("lang", "en"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::ACCEPTED);
+    let html = sent.text().await.unwrap();
+    assert!(
+        html.contains("Report received") && html.contains("Incident reference"),
+        "{html}"
+    );
+    let refused = app
+        .client
+        .post(app.url("/v1/account/session"))
+        .json(&json!({ "email": "owner@shop.example", "password": "correct horse battery staple" }))
+        .send()
+        .await
+        .unwrap();
+    let (code, _, _) = error_of(refused, 403).await;
+    assert_eq!(code, "locked");
+}
