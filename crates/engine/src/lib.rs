@@ -13,6 +13,7 @@ mod apikeys;
 pub mod approvals;
 mod audit;
 pub mod cases;
+pub mod deadlines;
 pub mod disclosure;
 pub mod erasure;
 mod error;
