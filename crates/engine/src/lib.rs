@@ -15,6 +15,7 @@ mod audit;
 pub mod cases;
 pub mod deadlines;
 pub mod disclosure;
+pub mod drp;
 pub mod erasure;
 mod error;
 pub mod identifiers;
