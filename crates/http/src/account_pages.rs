@@ -24,6 +24,7 @@ use custodian_store::AccountKind;
 use minijinja::{Environment, Value, context};
 use serde::Deserialize;
 
+use crate::accounts::session_token;
 use crate::accounts::{Peer, SESSION_COOKIE};
 use crate::pages::locale_tags;
 use crate::{ApiError, AppState};
@@ -39,7 +40,7 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// Pages with addresses, codes and tokens on them are never kept by a browser or a proxy.
-async fn no_store(mut response: Response) -> Response {
+pub(crate) async fn no_store(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -72,7 +73,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
 
 /// The language of a page: the one asked for (`?lang=` or the form's `lang`) when the site has
 /// it, else the best of the browser's `Accept-Language`, else English.
-fn page_lang(state: &AppState, asked: Option<&str>, headers: &HeaderMap) -> String {
+pub(crate) fn page_lang(state: &AppState, asked: Option<&str>, headers: &HeaderMap) -> String {
     let known = locale_tags(state.engine.policy());
     if let Some(lang) = asked.and_then(|a| known.iter().find(|k| *k == a)) {
         return lang.clone();
@@ -82,7 +83,7 @@ fn page_lang(state: &AppState, asked: Option<&str>, headers: &HeaderMap) -> Stri
 
 /// The best of `known` for the request's `Accept-Language` (RFC 9110 quality values; a
 /// language matches any of its regions, and every Chinese to the simplified script we have).
-fn negotiate(known: &[String], headers: &HeaderMap) -> String {
+pub(crate) fn negotiate(known: &[String], headers: &HeaderMap) -> String {
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -114,7 +115,7 @@ fn negotiate(known: &[String], headers: &HeaderMap) -> String {
 }
 
 /// `path` with `lang` in its query, unless the browser would get that language anyway.
-fn localized(state: &AppState, path: &str, lang: &str, headers: &HeaderMap) -> String {
+pub(crate) fn localized(state: &AppState, path: &str, lang: &str, headers: &HeaderMap) -> String {
     if negotiate(&locale_tags(state.engine.policy()), headers) == lang {
         path.to_string()
     } else if path.contains('?') {
@@ -160,7 +161,7 @@ fn render(
     Ok((status, axum::response::Html(html)).into_response())
 }
 
-fn see_other(location: &str) -> Response {
+pub(crate) fn see_other(location: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
@@ -227,18 +228,6 @@ pub(crate) fn same_site(headers: &HeaderMap) -> bool {
         || format!("{authority}:{default_port}").eq_ignore_ascii_case(host)
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| !v.is_empty())
-}
-
 /// The session of the request's cookie, if it is valid.
 async fn signed_in(
     state: &AppState,
@@ -279,7 +268,7 @@ struct LangQuery {
 }
 
 /// Present and not blank.
-fn given(value: Option<&str>) -> Option<&str> {
+pub(crate) fn given(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 

@@ -268,7 +268,7 @@ pub(crate) struct SignedIn {
     pub(crate) token: String,
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn session_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use axum::Router;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use custodian_core::TenantId;
@@ -31,7 +31,8 @@ use minijinja::{Environment, Value, context};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::accounts::SESSION_COOKIE;
+use crate::account_pages::{given, localized, no_store, page_lang, same_site, see_other};
+use crate::accounts::session_token;
 use crate::pages::locale_tags;
 use crate::{ApiError, AppState};
 
@@ -45,14 +46,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/console/audit", get(audit_page))
         .route("/console/disclosures", get(disclosures_page))
         .layer(axum::middleware::map_response(no_store))
-}
-
-/// Pages with cases, addresses and the audit log on them are never kept by a browser or a proxy.
-async fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 /// The templates of the console, on the site's layout.
@@ -119,57 +112,6 @@ const AUDIT_PAGE: u32 = 50;
 
 // ---- Language (as the account pages choose it) ----
 
-fn page_lang(state: &AppState, asked: Option<&str>, headers: &HeaderMap) -> String {
-    let known = locale_tags(state.engine.policy());
-    if let Some(lang) = asked.and_then(|a| known.iter().find(|k| *k == a)) {
-        return lang.clone();
-    }
-    negotiate(&known, headers)
-}
-
-/// The best of `known` for the request's `Accept-Language`.
-fn negotiate(known: &[String], headers: &HeaderMap) -> String {
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mut ranges: Vec<(f32, usize, String)> = accept
-        .split(',')
-        .enumerate()
-        .filter_map(|(i, item)| {
-            let mut parts = item.split(';');
-            let tag = parts.next()?.trim().to_ascii_lowercase();
-            let q = parts
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
-            (!tag.is_empty() && q > 0.0).then_some((q, i, tag))
-        })
-        .collect();
-    ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, _, range) in ranges {
-        let primary = range.split('-').next().unwrap_or_default();
-        let found = known.iter().find(|k| {
-            let k = k.to_ascii_lowercase();
-            k == range || k.split('-').next() == Some(primary) || (primary == "in" && k == "id")
-        });
-        if let Some(lang) = found {
-            return lang.clone();
-        }
-    }
-    "en".to_string()
-}
-
-/// `path` with `lang` in its query, unless the browser would get that language anyway.
-fn localized(state: &AppState, path: &str, lang: &str, headers: &HeaderMap) -> String {
-    if negotiate(&locale_tags(state.engine.policy()), headers) == lang {
-        path.to_string()
-    } else if path.contains('?') {
-        format!("{path}&lang={lang}")
-    } else {
-        format!("{path}?lang={lang}")
-    }
-}
-
 /// A query-string value, percent-encoded.
 fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -231,53 +173,6 @@ fn time(t: Timestamp, now: Timestamp) -> Time {
 }
 
 // ---- Requests ----
-
-/// Whether a form post comes from this site (as the account pages decide it).
-fn same_site(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site") {
-        return matches!(site.to_str(), Ok("same-origin" | "none"));
-    }
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return true;
-    };
-    let (Ok(origin), Some(host)) = (
-        origin.to_str(),
-        headers.get(header::HOST).and_then(|h| h.to_str().ok()),
-    ) else {
-        return false;
-    };
-    let Some((scheme, authority)) = origin.split_once("://") else {
-        return false;
-    };
-    let default_port = match scheme {
-        "http" => "80",
-        "https" => "443",
-        _ => return false,
-    };
-    authority.eq_ignore_ascii_case(host)
-        || format!("{authority}:{default_port}").eq_ignore_ascii_case(host)
-}
-
-fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| !v.is_empty())
-}
-
-/// Present and not blank.
-fn given(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
-}
-
-fn see_other(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
-}
 
 /// The signed-in member of staff a page is for.
 struct Staff {
