@@ -2,10 +2,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use custodian_core::{SystemClock, TenantId};
+use custodian_engine::totp::{self, TotpSecret};
 use custodian_engine::{Actor, Engine, chain_key};
 use custodian_http::{AppState, router};
 use custodian_testkit::TestDb;
 use custodian_vault::MasterKey;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
 
 /// A running app and what tests need to talk to it.
 pub struct TestApp {
@@ -134,4 +137,54 @@ pub async fn error_of(
         error["message"].as_str().expect("message").to_string(),
         error["field"].as_str().map(str::to_string),
     )
+}
+
+pub const STAFF_PASSWORD: &str = "a long staff pass phrase";
+
+/// A staff session: (cookie pair, csrf token).
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// A member of staff with `role`, a confirmed second factor, and a session.
+pub async fn staff(app: &TestApp, name: &str, role: &str) -> Session {
+    let email = format!("{name}@custodian.example");
+    let (account, enrolment) = app
+        .engine
+        .create_staff(
+            &Actor::Cli,
+            &email,
+            STAFF_PASSWORD,
+            &[role.to_string()],
+            "en",
+        )
+        .await
+        .unwrap();
+    let secret = TotpSecret::from_base32(&enrolment.secret).unwrap();
+    let step = totp::step_at(app.engine.now());
+    app.engine
+        .confirm_totp(account.id, &totp::code_at_step(&secret, step - 1))
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .post(app.url("/v1/account/session"))
+        .json(&json!({ "email": email, "password": STAFF_PASSWORD, "code": totp::code_at_step(&secret, step) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let body: Value = response.json().await.unwrap();
+    Session {
+        cookie,
+        csrf: body["csrf"].as_str().unwrap().to_string(),
+    }
 }

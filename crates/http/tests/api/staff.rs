@@ -4,55 +4,10 @@
 //! release; the compromise form locks an account down; inbound mail opens cases; the
 //! transparency report is public, as JSON and as a page with a chart in four languages.
 
-use custodian_engine::Actor;
-use custodian_engine::totp::{self, TotpSecret};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_of, spawn_app, spawn_app_with_inbound};
-
-const PASSWORD: &str = "a long staff pass phrase";
-
-/// A staff session: (cookie pair, csrf token).
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-async fn staff(app: &TestApp, name: &str, role: &str) -> Session {
-    let email = format!("{name}@custodian.example");
-    let (account, enrolment) = app
-        .engine
-        .create_staff(&Actor::Cli, &email, PASSWORD, &[role.to_string()], "en")
-        .await
-        .unwrap();
-    let secret = TotpSecret::from_base32(&enrolment.secret).unwrap();
-    let step = totp::step_at(app.engine.now());
-    app.engine
-        .confirm_totp(account.id, &totp::code_at_step(&secret, step - 1))
-        .await
-        .unwrap();
-    let response = app
-        .client
-        .post(app.url("/v1/account/session"))
-        .json(&json!({ "email": email, "password": PASSWORD, "code": totp::code_at_step(&secret, step) }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let body: Value = response.json().await.unwrap();
-    Session {
-        cookie,
-        csrf: body["csrf"].as_str().unwrap().to_string(),
-    }
-}
+use crate::helpers::{Session, TestApp, error_of, spawn_app, spawn_app_with_inbound, staff};
 
 async fn post(app: &TestApp, s: &Session, path: &str, body: Value) -> reqwest::Response {
     app.client
