@@ -516,6 +516,18 @@ pub enum BenchCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Data subject requests: the access export of one subject, erasure to unreadable and a
+    /// bulk job, each beside its naive alternative.
+    Rights {
+        /// Records of the one subject exported and erased.
+        #[arg(long, default_value_t = 10_000)]
+        records: usize,
+        /// Subjects in the bulk job.
+        #[arg(long, default_value_t = 10_000)]
+        subjects: usize,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Stream a tenant's whole record set through the export path and report memory.
     Export {
         /// How many records to load and then export.

@@ -33,6 +33,53 @@ pub struct Settings {
     /// Inbound mail to the privacy and security addresses.
     #[serde(default)]
     pub inbound: InboundSettings,
+    /// Data subject requests.
+    #[serde(default)]
+    pub rights: RightsConfig,
+    /// The Data Rights Protocol.
+    #[serde(default)]
+    pub drp: DrpConfig,
+}
+
+/// `[rights]`: data subject requests.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RightsConfig {
+    /// A fee per request, charged only when the policy in force allows one (the 2016
+    /// statement's up to GBP 10), capped at its maximum. Off when unset.
+    pub fee: Option<f64>,
+}
+
+/// `[drp]`: the Data Rights Protocol; off unless both are set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrpConfig {
+    /// Our `business-id` in the protocol's directory.
+    pub business_id: Option<String>,
+    /// The local agents directory: `{"agents": [{"id": "…", "verify_key": "<base64>"}]}`.
+    pub agents_file: Option<PathBuf>,
+}
+
+impl DrpConfig {
+    /// The protocol settings, the agents read from their file; an error names the file and
+    /// the entry.
+    pub fn settings(&self) -> anyhow::Result<Option<custodian_engine::drp::DrpSettings>> {
+        let (Some(business_id), Some(path)) = (&self.business_id, &self.agents_file) else {
+            return Ok(None);
+        };
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "cannot read the agents directory {} (drp.agents_file)",
+                path.display()
+            )
+        })?;
+        let directory = custodian_engine::drp::AgentDirectory::from_json(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        Ok(Some(custodian_engine::drp::DrpSettings {
+            business_id: business_id.clone(),
+            directory,
+        }))
+    }
 }
 
 /// `[inbound]`: mail to the privacy and security addresses reaches Custodian from the
@@ -227,6 +274,8 @@ impl Default for Settings {
                 }
             },
             inbound: InboundSettings::default(),
+            rights: RightsConfig::default(),
+            drp: DrpConfig::default(),
         }
     }
 }

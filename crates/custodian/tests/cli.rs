@@ -1424,3 +1424,114 @@ async fn policy_publication_from_the_command_line_needs_an_approval_or_an_audite
             .contains("approver unreachable")
     );
 }
+
+/// Reads the base address from the first line `serve` prints.
+fn base_of(stdout: &mut BufReader<ChildStdout>) -> String {
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    line.trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_bulk_job_killed_midway_is_finished_by_the_next_start_and_loses_nothing() {
+    use custodian_engine::records::IngestRecord;
+    let db = TestDb::new().await;
+    let data = data_args(&db);
+    // The master key file and the schema come from a first, short-lived command.
+    let out = run_with(
+        &db,
+        &["tenant", "create", "--name", "Acme", "--region", "nl"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let tenant: custodian_core::TenantId = text(&out.stdout).trim().parse().unwrap();
+    const TOTAL: usize = 3_000;
+    let token = {
+        let engine = engine_of(&db).await;
+        let scopes: Vec<String> = ["records:write", "requests:read", "requests:write"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let key = engine
+            .create_api_key(&custodian_engine::Actor::Cli, tenant, "bulk", &scopes)
+            .await
+            .unwrap();
+        let principal = engine.authenticate(&key.token).await.unwrap();
+        let records: Vec<IngestRecord> = (0..TOTAL)
+            .map(|i| {
+                serde_json::from_value(serde_json::json!({
+                    "product": "contacts", "purpose": "provide-services", "legal_basis": "contract",
+                    "identifiers": { "phone": format!("+316{:08}", 30_000_000 + i) },
+                    "data": { "name": format!("Contact {i}") }
+                }))
+                .unwrap()
+            })
+            .collect();
+        engine.ingest(&principal, records, None, b"").await.unwrap();
+        key.token
+    };
+    let mut args: Vec<String> = vec!["serve".into(), "--listen".into(), "127.0.0.1:0".into()];
+    args.extend(data);
+    let (mut child, mut stdout) = spawn(&args);
+    let base = base_of(&mut stdout);
+    let client = reqwest::Client::new();
+    let subjects: Vec<serde_json::Value> = (0..TOTAL)
+        .map(|i| serde_json::json!({ "identifiers": { "phone": format!("+316{:08}", 30_000_000 + i) } }))
+        .collect();
+    let r = client
+        .post(format!("{base}/v1/requests/bulk"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "right": "erasure", "subjects": subjects }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let job: serde_json::Value = r.json().await.unwrap();
+    let status = format!("{base}/v1/request-jobs/{}", job["id"].as_str().unwrap());
+    let before: serde_json::Value = client
+        .get(&status)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // Killed without warning while the job runs.
+    Command::new("kill")
+        .args(["-KILL", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    assert!(before["done"].as_i64().unwrap() < TOTAL as i64, "{before}");
+
+    let (child, mut stdout) = spawn(&args);
+    let base = base_of(&mut stdout);
+    let status = status.replace(status.split("/v1/").next().unwrap(), &base);
+    let mut last = serde_json::Value::Null;
+    for _ in 0..600 {
+        last = client
+            .get(&status)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if last["finished_at"].is_string() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Every acknowledged request is there and answered; none was erased halfway: each
+    // erasure passed its check (a failed check leaves the request open, never fulfilled).
+    assert_eq!(last["total"], TOTAL, "{last}");
+    assert_eq!(last["done"], TOTAL, "{last}");
+    assert_eq!(last["states"]["fulfilled"], TOTAL, "{last}");
+    stop(child);
+}

@@ -684,6 +684,21 @@ impl Engine {
             })
     }
 
+    /// A customer's account by its address.
+    pub async fn customer_by_email(&self, email: &str) -> Result<AccountRow, EngineError> {
+        let email = Email::parse(email).map_err(|e| {
+            invalid(
+                "email",
+                format!("`{email}` is not an e-mail address: {}", e.0),
+            )
+        })?;
+        self.store
+            .account_by_email(&self.account_index(&email))
+            .await?
+            .filter(|a| a.kind == AccountKind::Customer)
+            .ok_or(EngineError::NotFound { kind: "account" })
+    }
+
     /// The staff accounts, oldest first.
     pub async fn staff(&self) -> Result<Vec<AccountRow>, EngineError> {
         Ok(self.store.accounts(None).await?)

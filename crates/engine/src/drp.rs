@@ -153,6 +153,324 @@ pub fn open_envelope(
     Ok(claims)
 }
 
+/// How the platform is reached by agents: our business id and the agents we accept.
+#[derive(Debug, Clone, Default)]
+pub struct DrpSettings {
+    /// Our `business-id`.
+    pub business_id: String,
+    /// The agents we accept.
+    pub directory: AgentDirectory,
+}
+
+/// Why an exercise was refused after its envelope was accepted: the protocol's error object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrpError {
+    /// The HTTP status.
+    pub status: u16,
+    /// What is wrong.
+    pub message: String,
+    /// Whether retrying cannot help.
+    pub fatal: bool,
+}
+
+impl DrpError {
+    fn bad(message: impl Into<String>) -> Self {
+        Self {
+            status: 400,
+            message: message.into(),
+            fatal: true,
+        }
+    }
+}
+
+/// Either the envelope was refused (403, empty body) or the request was not acceptable.
+#[derive(Debug)]
+pub enum DrpFailure {
+    /// 403 with an empty body.
+    Refused(Refused),
+    /// A protocol error object.
+    Error(DrpError),
+    /// Ours.
+    Engine(crate::EngineError),
+}
+
+impl From<crate::EngineError> for DrpFailure {
+    fn from(e: crate::EngineError) -> Self {
+        match e {
+            crate::EngineError::Invalid { message, .. }
+            | crate::EngineError::InvalidField { message, .. } => {
+                DrpFailure::Error(DrpError::bad(message))
+            }
+            crate::EngineError::NotFound { .. } => DrpFailure::Refused(Refused::WrongAgent),
+            other => DrpFailure::Engine(other),
+        }
+    }
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).to_vec()
+}
+
+fn protocol_status(state: &str) -> &'static str {
+    use crate::rights::state;
+    match state {
+        state::RECEIVED => "open",
+        state::VERIFYING | state::IN_PROGRESS => "in_progress",
+        state::FULFILLED | state::PARTIALLY_FULFILLED => "fulfilled",
+        state::DENIED => "denied",
+        _ => "revoked",
+    }
+}
+
+fn protocol_reason(reason: Option<&str>) -> Option<&'static str> {
+    Some(match reason? {
+        "suspected_fraud" => "suspected_fraud",
+        "insuf_verification" => "insuf_verification",
+        "no_match" => "no_match",
+        "claim_not_covered" => "claim_not_covered",
+        "outside_jurisdiction" => "outside_jurisdiction",
+        "too_many_requests" => "too_many_requests",
+        _ => "other",
+    })
+}
+
+/// The protocol's status object of a request.
+pub fn status_object(
+    engine: &crate::Engine,
+    row: &custodian_store::RightsRequestRow,
+    detail: &crate::rights::Detail,
+) -> serde_json::Value {
+    use crate::rights::state;
+    let mut o = serde_json::Map::new();
+    o.insert("request_id".into(), row.id.to_string().into());
+    o.insert("received_at".into(), row.received_at.to_string().into());
+    o.insert("expected_by".into(), row.effective_due().to_string().into());
+    if let Some(id) = &detail.agent_request_id {
+        o.insert("agent_request_id".into(), id.clone().into());
+    }
+    let status = protocol_status(&row.state);
+    o.insert("status".into(), status.into());
+    let mut details = Vec::new();
+    if let Some(reason) = &detail.extension_reason {
+        details.push(format!(
+            "extended to {}: {reason}",
+            crate::rights::day_of(row.effective_due())
+        ));
+    }
+    if !detail.answer.routed_to.is_empty() {
+        details.push(format!(
+            "passed on to the controller(s): {}",
+            detail.answer.routed_to.join(", ")
+        ));
+    }
+    if detail.answer.no_data && state::is_closed(&row.state) {
+        details.push("no personal data found".into());
+    }
+    for r in &detail.answer.retained {
+        details.push(format!("{} kept under {}", r.category, r.why));
+    }
+    if let Some(e) = &detail.explanation {
+        details.push(e.clone());
+    }
+    if !details.is_empty() {
+        o.insert("processing_details".into(), details.join("; ").into());
+    }
+    if row.state == state::VERIFYING {
+        o.insert("reason".into(), "need_user_verification".into());
+        o.insert(
+            "user_verification_url".into(),
+            engine.request_link(row).into(),
+        );
+    } else if row.state == state::DENIED
+        && let Some(r) = protocol_reason(row.reason.as_deref())
+    {
+        o.insert("reason".into(), r.into());
+    }
+    let horizon = row.closed_at.unwrap_or(row.effective_due());
+    o.insert(
+        "expires_at".into(),
+        (horizon + jiff::SignedDuration::from_hours(24 * 60))
+            .to_string()
+            .into(),
+    );
+    if status == "fulfilled" && detail.answer.export_until.is_some() && !detail.answer.no_data {
+        o.insert("results_url".into(), engine.request_link(row).into());
+    }
+    serde_json::Value::Object(o)
+}
+
+impl crate::Engine {
+    /// Pairwise key setup: checks the envelope against the path's agent and answers a new
+    /// bearer token (the one before stops working).
+    pub async fn drp_pair(
+        &self,
+        settings: &DrpSettings,
+        agent: &str,
+        body: &[u8],
+    ) -> Result<String, DrpFailure> {
+        let now = self.clock().now();
+        open_envelope(&settings.directory, agent, &settings.business_id, body, now)
+            .map_err(DrpFailure::Refused)?;
+        let mut bytes = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        let audit = custodian_store::NewAuditEvent {
+            at: now,
+            actor: format!("drp:{agent}"),
+            action: "drp.paired".into(),
+            tenant: None,
+            targets: vec![agent.to_string()],
+            purpose: Some("rights-requests".into()),
+            outcome: custodian_store::Outcome::Success,
+            detail: None,
+        };
+        self.store()
+            .pair_drp_agent(agent, &token_hash(&token), now, &audit)
+            .await
+            .map_err(|e| DrpFailure::Engine(e.into()))?;
+        Ok(token)
+    }
+
+    /// The agent a bearer token belongs to.
+    pub async fn drp_agent(&self, token: &str) -> Result<Option<String>, crate::EngineError> {
+        Ok(self.store().drp_agent_by_token(&token_hash(token)).await?)
+    }
+
+    /// An exercise: the envelope checked with the token's agent, the request filed to the
+    /// platform (verified when the agent asserts a verified address or number, otherwise
+    /// waiting for the person's code) and routed. Answers the status object.
+    pub async fn drp_exercise(
+        &self,
+        settings: &DrpSettings,
+        agent: &str,
+        body: &[u8],
+    ) -> Result<serde_json::Value, DrpFailure> {
+        let now = self.clock().now();
+        let claims = open_envelope(&settings.directory, agent, &settings.business_id, body, now)
+            .map_err(DrpFailure::Refused)?;
+        let text = |k: &str| claims.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let flag = |k: &str| claims.get(k).and_then(|v| v.as_bool()).unwrap_or(false);
+        let exercise = match claims.get("exercise") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Array(a)) if a.len() == 1 => a[0]
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| DrpFailure::Error(DrpError::bad("exercise must name one right")))?,
+            _ => {
+                return Err(DrpFailure::Error(DrpError::bad(
+                    "exercise must name one right",
+                )));
+            }
+        };
+        if crate::rights::Right::parse(&exercise).is_none() {
+            return Err(DrpFailure::Error(DrpError::bad(format!(
+                "`{exercise}` is not a right this business supports; use access, deletion, sale:opt-out or sale:opt-in"
+            ))));
+        }
+        let mut identifiers = BTreeMap::new();
+        let email = text("email");
+        let phone = text("phone_number");
+        if let Some(e) = &email {
+            identifiers.insert("email".to_string(), e.clone());
+        }
+        if let Some(p) = &phone {
+            identifiers.insert("phone".to_string(), p.clone());
+        }
+        if identifiers.is_empty() {
+            return Err(DrpFailure::Error(DrpError::bad(
+                "identify the person with email or phone_number",
+            )));
+        }
+        let address = claims.get("address").map(|a| match a {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+        let verified = (email.is_some() && flag("email_verified"))
+            || (phone.is_some() && flag("phone_number_verified"));
+        let new = crate::rights::NewRequest {
+            right: exercise,
+            regime: text("regime"),
+            locale: None,
+            requester: crate::rights::Requester {
+                email: email.clone(),
+                name: text("name"),
+                phone,
+                address,
+            },
+            identifiers,
+            ..crate::rights::NewRequest::default()
+        };
+        let callback = text("status_callback").filter(|u| {
+            reqwest::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+        });
+        let view = self
+            .file_platform_request(
+                crate::rights::Channel::Drp,
+                new,
+                verified,
+                &format!("drp:{agent}"),
+                Some((agent.to_string(), text("agent-request-id"), callback)),
+            )
+            .await?;
+        if !verified && email.is_some() {
+            // The person proves the address with a mailed code, as at the privacy center.
+            self.resend_code(view.id).await?;
+        }
+        self.drp_status(agent, view.id).await
+    }
+
+    /// The status object of an agent's request; another agent's request is refused.
+    pub async fn drp_status(
+        &self,
+        agent: &str,
+        id: uuid::Uuid,
+    ) -> Result<serde_json::Value, DrpFailure> {
+        let row = self
+            .store()
+            .rights_request(id)
+            .await
+            .map_err(|e| DrpFailure::Engine(e.into()))?
+            .filter(|r| r.agent.as_deref() == Some(agent))
+            .ok_or(DrpFailure::Refused(Refused::WrongAgent))?;
+        let detail = self.open_detail(&row)?;
+        Ok(status_object(self, &row, &detail))
+    }
+
+    /// Revokes an agent's request (the signed body carries the reason).
+    pub async fn drp_revoke(
+        &self,
+        settings: &DrpSettings,
+        agent: &str,
+        id: uuid::Uuid,
+        body: &[u8],
+    ) -> Result<serde_json::Value, DrpFailure> {
+        let now = self.clock().now();
+        let claims = if body.is_empty() {
+            serde_json::Map::new()
+        } else {
+            open_envelope(&settings.directory, agent, &settings.business_id, body, now)
+                .map_err(DrpFailure::Refused)?
+        };
+        let row = self
+            .store()
+            .rights_request(id)
+            .await
+            .map_err(|e| DrpFailure::Engine(e.into()))?
+            .filter(|r| r.agent.as_deref() == Some(agent))
+            .ok_or(DrpFailure::Refused(Refused::WrongAgent))?;
+        if !row.is_closed() {
+            let reason = claims
+                .get("reason")
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            self.withdraw_request(&crate::rights::Handler::System, row.id, reason)
+                .await?;
+        }
+        self.drp_status(agent, id).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,6 +61,15 @@ pub enum EngineError {
         /// Seconds until attempts are counted afresh.
         retry_after: u64,
     },
+    /// Too many requests of a kind from one source: the message says which and when to try
+    /// again.
+    #[error("{message}")]
+    Limited {
+        /// What was limited and what to do.
+        message: String,
+        /// Seconds until it may be tried again.
+        retry_after: u64,
+    },
     /// The password was right; the account's second factor (a TOTP or recovery code) is needed.
     #[error("enter the six-digit code of your authenticator app, or a recovery code")]
     SecondFactorRequired,

@@ -12,6 +12,7 @@ pub mod accounts;
 mod apikeys;
 pub mod approvals;
 mod audit;
+pub mod bundle;
 pub mod cases;
 pub mod deadlines;
 pub mod disclosure;
@@ -26,6 +27,12 @@ pub mod payload;
 mod publish;
 pub mod records;
 pub mod retention;
+pub mod rights;
+pub mod rights_bulk;
+mod rights_exec;
+pub mod rights_export;
+pub mod rights_mail;
+pub mod rights_public;
 mod tenants;
 pub mod totp;
 
@@ -51,6 +58,26 @@ pub struct Engine {
     master: Arc<MasterKey>,
     kek: Arc<SymmetricKey>,
     account_settings: Arc<accounts::AccountSettings>,
+    rights_settings: Arc<RightsSettings>,
+    mail_kick: Arc<tokio::sync::Notify>,
+}
+
+/// Settings of data subject requests.
+#[derive(Debug, Clone)]
+pub struct RightsSettings {
+    /// The public address of the pages, for links in letters (no trailing slash).
+    pub public_url: String,
+    /// The fee to charge per request, when the policy in force allows one (off by default).
+    pub fee: Option<f64>,
+}
+
+impl Default for RightsSettings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://localhost:8080".into(),
+            fee: None,
+        }
+    }
 }
 
 /// The metadata key under which the master key's check value is kept.
@@ -81,6 +108,8 @@ impl Engine {
             master,
             kek,
             account_settings: Arc::default(),
+            rights_settings: Arc::default(),
+            mail_kick: Arc::default(),
         })
     }
 
@@ -90,6 +119,29 @@ impl Engine {
     pub fn with_account_settings(mut self, settings: accounts::AccountSettings) -> Self {
         self.account_settings = Arc::new(settings);
         self
+    }
+
+    /// The same services with other settings for data subject requests.
+    #[must_use]
+    pub fn with_rights_settings(mut self, settings: RightsSettings) -> Self {
+        self.rights_settings = Arc::new(settings);
+        self
+    }
+
+    /// The settings of data subject requests.
+    pub fn rights_settings(&self) -> &RightsSettings {
+        &self.rights_settings
+    }
+
+    /// Wakes the mail dispatcher: something was queued that should not wait for its next
+    /// round (a verification code, say).
+    pub fn kick_mail(&self) {
+        self.mail_kick.notify_one();
+    }
+
+    /// What the mail dispatcher waits on between rounds.
+    pub fn mail_kicked(&self) -> &tokio::sync::Notify {
+        &self.mail_kick
     }
 
     /// The account settings.

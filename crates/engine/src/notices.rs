@@ -73,7 +73,7 @@ pub struct DispatchReport {
 
 impl DispatchReport {
     /// Counts one outcome, logging failures of `what` (outbox entry `seq`).
-    fn count(&mut self, outcome: &NoticeOutcome, what: &str, seq: i64) {
+    pub(crate) fn count(&mut self, outcome: &NoticeOutcome, what: &str, seq: i64) {
         match outcome {
             NoticeOutcome::Sent => self.sent += 1,
             NoticeOutcome::Retry { error, .. } => {
@@ -518,6 +518,8 @@ impl Engine {
                 // Account e-mail (verification links, sign-in alerts) goes the same way.
                 self.dispatch_account_mail(mailer, settings, &mut report)
                     .await?;
+                // So do data subject requests' letters and calls.
+                self.dispatch_rights(mailer, &mut report).await?;
                 return Ok(report);
             }
             let publications = self.store.publications().await?;

@@ -109,6 +109,13 @@ pub struct OpenRecord {
     pub data: Option<serde_json::Value>,
 }
 
+/// Whether the subject stopped processing of this record: an upheld objection stops what is
+/// done for a legitimate interest, withdrawn consent what is done on consent.
+fn stopped(subject: &custodian_store::SubjectRow, record: &RecordRow) -> bool {
+    (subject.objected_at.is_some() && record.legal_basis == "legitimate-interest")
+        || (subject.consent_withdrawn_at.is_some() && record.legal_basis == "consent")
+}
+
 /// Why one record of a batch was refused: which record, which field, what to do.
 fn invalid(index: usize, field: &str, message: String) -> EngineError {
     EngineError::InvalidRecord {
@@ -1039,7 +1046,7 @@ impl Engine {
     /// Opens stored rows, audits the read and returns them. Rows whose keys are gone come back
     /// with `data: null`, and so do rows past their own expiry that no legal hold keeps: their
     /// day's bucket may not be swept yet, but they are not read again.
-    async fn open_rows(
+    pub(crate) async fn open_rows(
         &self,
         principal: &Principal,
         purpose: &str,
@@ -1199,7 +1206,10 @@ impl Engine {
                 limit,
                 include_superseded: false,
             })
-            .await?;
+            .await?
+            .into_iter()
+            .filter(|r| !stopped(&row, r))
+            .collect();
         self.open_rows(principal, purpose, rows).await
     }
 
@@ -1218,7 +1228,7 @@ impl Engine {
             .await?
             .ok_or(EngineError::NotFound { kind: "record" })?;
         let subject = self.store.subject(principal.tenant, row.subject).await?;
-        if subject.is_some_and(|s| s.restricted_at.is_some()) {
+        if subject.is_some_and(|s| s.restricted_at.is_some() || stopped(&s, &row)) {
             return Err(EngineError::NotFound { kind: "record" });
         }
         self.open_rows(principal, purpose, vec![row])
@@ -1426,20 +1436,19 @@ impl Engine {
         } else {
             None
         };
-        let mut restricted = BTreeSet::new();
+        let mut subjects = HashMap::new();
         for s in rows.iter().map(|r| r.subject).collect::<BTreeSet<_>>() {
-            if self
-                .store
-                .subject(principal.tenant, s)
-                .await?
-                .is_some_and(|row| row.restricted_at.is_some())
-            {
-                restricted.insert(s);
+            if let Some(row) = self.store.subject(principal.tenant, s).await? {
+                subjects.insert(s, row);
             }
         }
         let rows: Vec<RecordRow> = rows
             .into_iter()
-            .filter(|r| !restricted.contains(&r.subject))
+            .filter(|r| {
+                subjects
+                    .get(&r.subject)
+                    .is_none_or(|s| s.restricted_at.is_none() && !stopped(s, r))
+            })
             .collect();
         if rows.is_empty() {
             return Ok((Vec::new(), cursor));

@@ -127,6 +127,9 @@ impl From<EngineError> for ApiError {
             e @ EngineError::Throttled { .. } => {
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled", e.to_string())
             }
+            EngineError::Limited { message, .. } => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "limited", message)
+            }
             e @ EngineError::SecondFactorRequired => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "second_factor_required",

@@ -11,6 +11,7 @@ mod accounts;
 mod api;
 mod auth;
 mod console;
+mod drp;
 pub mod error;
 mod metrics;
 mod notices;
@@ -18,6 +19,7 @@ mod ops;
 mod pages;
 mod records;
 mod retention;
+mod rights;
 pub mod smtp;
 mod staff;
 
@@ -57,6 +59,9 @@ pub struct AppState {
     inbound_token: Option<Arc<str>>,
     /// Recent compromise reports per client address, to limit the form's use.
     reports: Arc<staff::ReportLimiter>,
+    /// The Data Rights Protocol: our business id and the agents we accept; `None` answers
+    /// every protocol call with 403.
+    drp: Option<Arc<custodian_engine::drp::DrpSettings>>,
 }
 
 impl AppState {
@@ -69,7 +74,15 @@ impl AppState {
             https: false,
             inbound_token: None,
             reports: Arc::default(),
+            drp: None,
         }
+    }
+
+    /// The same state, answering the Data Rights Protocol as `settings` say.
+    #[must_use]
+    pub fn with_drp(mut self, settings: Option<custodian_engine::drp::DrpSettings>) -> Self {
+        self.drp = settings.map(Arc::new);
+        self
     }
 
     /// The same state, taking inbound mail posted with `token` (at least 32 characters).
@@ -156,6 +169,21 @@ impl AppState {
         staff::report_compromise,
         staff::inbound_mail,
         staff::transparency,
+        rights::file,
+        rights::list,
+        rights::read,
+        rights::extend,
+        rights::deny,
+        rights::withdraw,
+        rights::decide,
+        rights::correct,
+        rights::accept,
+        rights::export,
+        rights::confirmation,
+        rights::bulk,
+        rights::job,
+        rights::set_webhook,
+        rights::clear_webhook,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification)),
     modifiers(&BearerAuth),
@@ -168,6 +196,7 @@ impl AppState {
         (name = "retention", description = "Retention buckets, legal holds and agreed periods of the calling customer"),
         (name = "records", description = "Personal data: sealed at ingest, found by blind index, read for a stated purpose"),
         (name = "accounts", description = "People's accounts: sign-up, verification, sessions in a cookie with a CSRF token, TOTP"),
+        (name = "requests", description = "Data subject requests: every right, one-month deadlines, extensions with notice, bulk jobs, exports and kept confirmations"),
         (name = "staff", description = "Staff accountability: roles, time-restricted grants, four-eyes approvals, the audit view, cases, credential lock-down, government disclosure requests and the transparency report"),
     )
 )]
@@ -213,6 +242,8 @@ pub fn router(state: AppState) -> Router {
         .merge(retention::routes())
         .merge(accounts::routes())
         .merge(staff::routes())
+        .merge(rights::routes())
+        .merge(drp::routes())
         .merge(account_pages::routes())
         .merge(console::routes())
         .merge(pages::routes())

@@ -19,6 +19,7 @@ mod notices;
 mod postgres;
 pub mod records;
 pub mod retention;
+pub mod rights;
 mod sqlite;
 
 use std::sync::Arc;
@@ -44,11 +45,16 @@ pub use notices::{
     Subscription, SubscriptionRequest, TOPIC_POLICY, TOPIC_SUBPROCESSORS,
 };
 pub use records::{
-    IdempotencyEntry, IdentifierLink, NewSubject, RecordBatch, RecordQuery, RecordRow, SubjectRow,
+    IdempotencyEntry, IdentifierLink, NewSubject, ProcessingStop, RecordBatch, RecordQuery,
+    RecordRow, SubjectRow,
 };
 pub use retention::{
     AggregateRow, BucketRow, BucketState, Census, LegalHold, NewBucket, PartitionDrop,
     PartitionRow, RecordMove, RecordToMove, RetentionTerms, TermsChange,
+};
+pub use rights::{
+    ClaimedRightsOutbox, ConfirmationRow, NewRightsOutbox, RequestScope, RightsFilter,
+    RightsJobRow, RightsOutboxRow, RightsRequestRow, VerificationCodeRow,
 };
 
 /// Which database is behind a [`Store`].
@@ -247,6 +253,28 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         since: Option<Timestamp>,
         audit: &NewAuditEvent,
     ) -> Result<bool>;
+
+    /// Stops processing of a kind for a subject (`Some(since)`) or resumes it (`None`), with
+    /// its audit event; `false` if the tenant has no such subject.
+    async fn set_processing_stop(
+        &self,
+        tenant: TenantId,
+        id: SubjectId,
+        stop: ProcessingStop,
+        since: Option<Timestamp>,
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
+
+    /// Deletes a subject's records kept under erasable keys (after those keys were destroyed)
+    /// and, with `unlink`, the identifiers that find the subject, with the audit event, in one
+    /// transaction: the rows deleted.
+    async fn erase_subject_rows(
+        &self,
+        tenant: TenantId,
+        id: SubjectId,
+        unlink: bool,
+        audit: &NewAuditEvent,
+    ) -> Result<u64>;
 
     /// Stores an ingest in one transaction: new subjects, identifier links, records, the
     /// idempotency key and the audit event. Fails with [`StoreError::Conflict`] (and stores
@@ -617,6 +645,110 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Writes `case` if its stored version is `case.version - 1` (the version it was read
     /// at), with the audit event; `false` (nothing written) when it changed meanwhile.
     async fn update_case(&self, case: &CaseRow, audit: &NewAuditEvent) -> Result<bool>;
+
+    /// Stores new requests (and the bulk job they belong to), with what they owe and the
+    /// audit event, in one transaction.
+    async fn create_rights_requests(
+        &self,
+        job: Option<&RightsJobRow>,
+        requests: &[RightsRequestRow],
+        outbox: &[NewRightsOutbox],
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
+    /// A request by id.
+    async fn rights_request(&self, id: uuid::Uuid) -> Result<Option<RightsRequestRow>>;
+
+    /// Requests, by the filter.
+    async fn rights_requests(&self, filter: &RightsFilter) -> Result<Vec<RightsRequestRow>>;
+
+    /// Writes `request` if its stored version is `request.version - 1`, with what the change
+    /// owes, the confirmation to keep and the audit event; `false` (nothing written) when it
+    /// changed meanwhile.
+    async fn update_rights_request(
+        &self,
+        request: &RightsRequestRow,
+        outbox: &[NewRightsOutbox],
+        confirmation: Option<&ConfirmationRow>,
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
+
+    /// A bulk job by id.
+    async fn rights_job(&self, id: uuid::Uuid) -> Result<Option<RightsJobRow>>;
+
+    /// How many of a job's requests are in each state.
+    async fn rights_job_counts(&self, id: uuid::Uuid) -> Result<Vec<(String, i64)>>;
+
+    /// Jobs not finished (for resuming them after a restart).
+    async fn unfinished_rights_jobs(&self) -> Result<Vec<RightsJobRow>>;
+
+    /// Marks a job finished.
+    async fn finish_rights_job(&self, id: uuid::Uuid, at: Timestamp) -> Result<()>;
+
+    /// Claims due outbox items (leased until `lease_until`), oldest first.
+    async fn claim_rights_outbox(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ClaimedRightsOutbox>>;
+
+    /// Records how sending an outbox item went.
+    async fn finish_rights_outbox(
+        &self,
+        seq: i64,
+        at: Timestamp,
+        outcome: &NoticeOutcome,
+    ) -> Result<()>;
+
+    /// What a request owes or owed.
+    async fn rights_outbox(&self, request: uuid::Uuid) -> Result<Vec<RightsOutboxRow>>;
+
+    /// The confirmation kept for a request.
+    async fn confirmation(&self, request: uuid::Uuid) -> Result<Option<ConfirmationRow>>;
+
+    /// Deletes confirmations kept until before `now`, with the audit event when any went.
+    async fn purge_confirmations(&self, now: Timestamp, audit: &NewAuditEvent) -> Result<u64>;
+
+    /// Stores a verification code.
+    async fn create_verification_code(&self, code: &VerificationCodeRow) -> Result<()>;
+
+    /// A verification code by id.
+    async fn verification_code(&self, id: uuid::Uuid) -> Result<Option<VerificationCodeRow>>;
+
+    /// How many codes went to an address since `since`.
+    async fn verification_codes_since(&self, email_index: &[u8], since: Timestamp) -> Result<i64>;
+
+    /// Counts a wrong try on an unused code; the tries so far, or `None` when the code is
+    /// unknown or used.
+    async fn fail_verification_code(&self, id: uuid::Uuid) -> Result<Option<i64>>;
+
+    /// Marks a code used, once: `false` when it was used already.
+    async fn use_verification_code(&self, id: uuid::Uuid, at: Timestamp) -> Result<bool>;
+
+    /// Pairs (or pairs again) a protocol agent: its token's hash replaces the one before.
+    async fn pair_drp_agent(
+        &self,
+        agent: &str,
+        token_hash: &[u8],
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
+    /// The agent a token's hash belongs to.
+    async fn drp_agent_by_token(&self, token_hash: &[u8]) -> Result<Option<String>>;
+
+    /// Sets (or, with `None`, removes) the address a customer receives routed requests at.
+    async fn set_rights_webhook(
+        &self,
+        tenant: TenantId,
+        url: Option<&str>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
+    /// The address a customer receives routed requests at.
+    async fn rights_webhook(&self, tenant: TenantId) -> Result<Option<String>>;
 
     /// Whether expired buckets' rows leave with their partition ([`Store::drop_partition`],
     /// PostgreSQL) rather than in batches ([`Store::purge_bucket`]).

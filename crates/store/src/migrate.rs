@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 11;
+pub const LATEST_VERSION: i64 = 12;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -65,6 +65,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 11,
         name: "access",
         sql: include_str!("../migrations/sqlite/0011_access.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "rights",
+        sql: include_str!("../migrations/sqlite/0012_rights.sql"),
     },
 ];
 
@@ -123,6 +128,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 11,
         name: "access",
         sql: include_str!("../migrations/postgres/0011_access.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "rights",
+        sql: include_str!("../migrations/postgres/0012_rights.sql"),
     },
 ];
 

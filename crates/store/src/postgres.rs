@@ -29,6 +29,7 @@ mod accounts;
 mod notices;
 mod partitions;
 mod retention;
+mod rights;
 
 /// An arbitrary, fixed key for the advisory lock that serialises migrations across replicas.
 const MIGRATION_LOCK: i64 = 0x6375_7374_6f64;
@@ -608,7 +609,8 @@ impl Store for PgStore {
             .client()
             .await?
             .query_opt(
-                "SELECT created_at_us, restricted_at_us FROM subjects WHERE id = $1 AND tenant_id = $2",
+                "SELECT created_at_us, restricted_at_us, objected_at_us, consent_withdrawn_at_us FROM subjects
+                 WHERE id = $1 AND tenant_id = $2",
                 &[&id.as_uuid(), &tenant.as_uuid()],
             )
             .await
@@ -619,6 +621,8 @@ impl Store for PgStore {
                 tenant,
                 created_at: from_micros(r.get(0))?,
                 restricted_at: r.get::<_, Option<i64>>(1).map(from_micros).transpose()?,
+                objected_at: r.get::<_, Option<i64>>(2).map(from_micros).transpose()?,
+                consent_withdrawn_at: r.get::<_, Option<i64>>(3).map(from_micros).transpose()?,
             })
         })
         .transpose()
@@ -645,6 +649,62 @@ impl Store for PgStore {
         }
         tx.commit().await.map_err(pg_err)?;
         Ok(changed == 1)
+    }
+
+    async fn set_processing_stop(
+        &self,
+        tenant: TenantId,
+        id: SubjectId,
+        stop: crate::records::ProcessingStop,
+        since: Option<Timestamp>,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let changed = tx
+            .execute(
+                &format!(
+                    "UPDATE subjects SET {} = $1 WHERE id = $2 AND tenant_id = $3",
+                    stop.column()
+                ),
+                &[&since.map(micros), &id.as_uuid(), &tenant.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+        if changed == 1 {
+            append(&tx, &self.chain_key, audit).await?;
+        }
+        tx.commit().await.map_err(pg_err)?;
+        Ok(changed == 1)
+    }
+
+    async fn erase_subject_rows(
+        &self,
+        tenant: TenantId,
+        id: SubjectId,
+        unlink: bool,
+        audit: &NewAuditEvent,
+    ) -> Result<u64> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg_err)?;
+        let n = tx
+            .execute(
+                "DELETE FROM records WHERE tenant_id = $1 AND subject_id = $2 AND key_scope = 'erasable'",
+                &[&tenant.as_uuid(), &id.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+        if unlink {
+            tx.execute(
+                "DELETE FROM subject_identifiers WHERE tenant_id = $1 AND subject_id = $2",
+                &[&tenant.as_uuid(), &id.as_uuid()],
+            )
+            .await
+            .map_err(pg_err)?;
+        }
+        append(&tx, &self.chain_key, audit).await?;
+        tx.commit().await.map_err(pg_err)?;
+        Ok(n)
     }
 
     async fn store_batch(&self, batch: RecordBatch) -> Result<AuditEvent> {
@@ -908,6 +968,135 @@ impl Store for PgStore {
 
     async fn cases(&self, filter: &crate::CaseFilter) -> Result<Vec<crate::CaseRow>> {
         self.x_cases(filter).await
+    }
+
+    async fn create_rights_requests(
+        &self,
+        job: Option<&crate::RightsJobRow>,
+        requests: &[crate::RightsRequestRow],
+        outbox: &[crate::NewRightsOutbox],
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.r_create_requests(job, requests, outbox, audit).await
+    }
+
+    async fn rights_request(&self, id: uuid::Uuid) -> Result<Option<crate::RightsRequestRow>> {
+        self.r_request(id).await
+    }
+
+    async fn rights_requests(
+        &self,
+        filter: &crate::RightsFilter,
+    ) -> Result<Vec<crate::RightsRequestRow>> {
+        self.r_requests(filter).await
+    }
+
+    async fn update_rights_request(
+        &self,
+        request: &crate::RightsRequestRow,
+        outbox: &[crate::NewRightsOutbox],
+        confirmation: Option<&crate::ConfirmationRow>,
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        self.r_update_request(request, outbox, confirmation, audit)
+            .await
+    }
+
+    async fn rights_job(&self, id: uuid::Uuid) -> Result<Option<crate::RightsJobRow>> {
+        self.r_job(id).await
+    }
+
+    async fn rights_job_counts(&self, id: uuid::Uuid) -> Result<Vec<(String, i64)>> {
+        self.r_job_counts(id).await
+    }
+
+    async fn unfinished_rights_jobs(&self) -> Result<Vec<crate::RightsJobRow>> {
+        self.r_unfinished_jobs().await
+    }
+
+    async fn finish_rights_job(&self, id: uuid::Uuid, at: Timestamp) -> Result<()> {
+        self.r_finish_job(id, at).await
+    }
+
+    async fn claim_rights_outbox(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<crate::ClaimedRightsOutbox>> {
+        self.r_claim_outbox(now, lease_until, limit).await
+    }
+
+    async fn finish_rights_outbox(
+        &self,
+        seq: i64,
+        at: Timestamp,
+        outcome: &NoticeOutcome,
+    ) -> Result<()> {
+        self.r_finish_outbox(seq, at, outcome).await
+    }
+
+    async fn rights_outbox(&self, request: uuid::Uuid) -> Result<Vec<crate::RightsOutboxRow>> {
+        self.r_outbox(request).await
+    }
+
+    async fn confirmation(&self, request: uuid::Uuid) -> Result<Option<crate::ConfirmationRow>> {
+        self.r_confirmation(request).await
+    }
+
+    async fn purge_confirmations(&self, now: Timestamp, audit: &NewAuditEvent) -> Result<u64> {
+        self.r_purge_confirmations(now, audit).await
+    }
+
+    async fn create_verification_code(&self, code: &crate::VerificationCodeRow) -> Result<()> {
+        self.r_create_code(code).await
+    }
+
+    async fn verification_code(
+        &self,
+        id: uuid::Uuid,
+    ) -> Result<Option<crate::VerificationCodeRow>> {
+        self.r_code(id).await
+    }
+
+    async fn verification_codes_since(&self, email_index: &[u8], since: Timestamp) -> Result<i64> {
+        self.r_codes_since(email_index, since).await
+    }
+
+    async fn fail_verification_code(&self, id: uuid::Uuid) -> Result<Option<i64>> {
+        self.r_fail_code(id).await
+    }
+
+    async fn use_verification_code(&self, id: uuid::Uuid, at: Timestamp) -> Result<bool> {
+        self.r_use_code(id, at).await
+    }
+
+    async fn pair_drp_agent(
+        &self,
+        agent: &str,
+        token_hash: &[u8],
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.r_pair_agent(agent, token_hash, at, audit).await
+    }
+
+    async fn drp_agent_by_token(&self, token_hash: &[u8]) -> Result<Option<String>> {
+        self.r_agent_by_token(token_hash).await
+    }
+
+    async fn set_rights_webhook(
+        &self,
+        tenant: TenantId,
+        url: Option<&str>,
+        at: Timestamp,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.r_set_webhook(tenant, url, at, audit).await
+    }
+
+    async fn rights_webhook(&self, tenant: TenantId) -> Result<Option<String>> {
+        self.r_webhook(tenant).await
     }
 
     async fn update_case(&self, case: &crate::CaseRow, audit: &NewAuditEvent) -> Result<bool> {

@@ -25,6 +25,28 @@ pub struct SubjectRow {
     pub created_at: Timestamp,
     /// Since when processing is restricted, if it is.
     pub restricted_at: Option<Timestamp>,
+    /// Since when an objection to processing for a legitimate interest stops that processing.
+    pub objected_at: Option<Timestamp>,
+    /// Since when processing on consent stops, the subject having withdrawn it.
+    pub consent_withdrawn_at: Option<Timestamp>,
+}
+
+/// Processing of a subject's data that stops at the subject's word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcessingStop {
+    /// An upheld objection: processing for a legitimate interest stops.
+    Objection,
+    /// Withdrawn consent: processing on consent stops.
+    ConsentWithdrawal,
+}
+
+impl ProcessingStop {
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            ProcessingStop::Objection => "objected_at_us",
+            ProcessingStop::ConsentWithdrawal => "consent_withdrawn_at_us",
+        }
+    }
 }
 
 /// A blind index that finds a subject.

@@ -18,7 +18,7 @@ use super::context;
 use super::traffic::{Person, people, record};
 use crate::cli::BenchCommand;
 
-async fn bench_principal(engine: &Engine) -> anyhow::Result<Principal> {
+pub(super) async fn bench_principal(engine: &Engine) -> anyhow::Result<Principal> {
     let name = format!("bench-{}", jiff::Timestamp::now().as_millisecond());
     let tenant = engine
         .create_tenant(&Actor::System, &name, Some("NL"))
@@ -85,6 +85,14 @@ pub async fn run(config: Option<&Path>, command: BenchCommand) -> anyhow::Result
             let ctx = context::open(config, &data).await?;
             return super::bench_retention::run(&ctx.engine, records, buckets, batch, purge_batch)
                 .await;
+        }
+        BenchCommand::Rights {
+            records,
+            subjects,
+            data,
+        } => {
+            let ctx = context::open(config, &data).await?;
+            super::bench_rights::run(&ctx.engine, records, subjects).await?;
         }
         BenchCommand::Ingest {
             records,
@@ -423,7 +431,7 @@ async fn lookup(
 }
 
 /// Peak resident memory since the last reset, in MiB (Linux).
-fn peak_rss_mib() -> Option<f64> {
+pub(super) fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -442,7 +450,7 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 /// Resident memory now, in MiB (Linux).
-fn rss_mib() -> Option<f64> {
+pub(super) fn rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -450,7 +458,7 @@ fn rss_mib() -> Option<f64> {
 }
 
 /// Resets the peak-memory mark so the next phase is measured alone (Linux).
-fn reset_peak_rss() -> bool {
+pub(super) fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 

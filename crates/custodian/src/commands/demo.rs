@@ -49,6 +49,7 @@ pub async fn run(config: Option<&Path>, mut args: ServeArgs) -> anyhow::Result<E
         .clone()
         .unwrap_or_else(|| PathBuf::from("data/demo"));
     let accounts = seed_accounts(&ctx.engine, &dir).await?;
+    seed_requests(&ctx.engine, &keys).await?;
     let listener = serve::bind(&ctx.settings.server.listen).await?;
     let address = listener.local_addr()?;
     let base = format!("http://{address}");
@@ -355,6 +356,26 @@ fn print_accounts(base: &str, accounts: &DemoAccounts) {
     );
     println!(
         "    POST {base}/v1/security/compromise   report stolen credentials (locks the account down)"
+    );
+    println!();
+    println!("  Data subject requests:");
+    println!(
+        "    {base}/account/requests?lang=en   the customer's dashboard (sign in as {DEMO_CUSTOMER}): requests by due date, exports, an extended objection, an overdue correction, a request routed from the platform"
+    );
+    println!(
+        "    {base}/account/data?lang=en       find an end user by phone, e-mail or channel id"
+    );
+    println!(
+        "    {base}/privacy-center?lang=nl     people without an account: a form, a mailed code (see the outbox), the answer"
+    );
+    println!(
+        "    {base}/console/requests?lang=en   staff: a letter waiting for identity, the overdue list, the chart"
+    );
+    println!(
+        "    POST {base}/v1/requests  POST {base}/v1/requests/bulk  GET {base}/v1/request-jobs/{{id}}   (tenant API keys below)"
+    );
+    println!(
+        "    {base}/v1/agent/{{id}} and {base}/v1/data-rights-request   the Data Rights Protocol ([drp] business_id and agents_file)"
     );
     println!();
     println!("  Stop with Ctrl-C.");
@@ -676,5 +697,153 @@ async fn print_guide(
         "  Also try: custodian policy check · custodian policy diff 2020 2023 · custodian audit verify {data_option}"
     );
     println!();
+    Ok(())
+}
+
+/// Gives the request pages work to show, once: a customer's requests in every state (an
+/// access export to download, an erasure that the law only partly allows, an objection
+/// waiting for a decision under an extended deadline, an overdue one), a bulk job, a
+/// privacy-center request routed to the customer, one waiting for its code, and a letter
+/// waiting for staff to confirm the sender.
+async fn seed_requests(engine: &Engine, keys: &[(String, String)]) -> anyhow::Result<()> {
+    use custodian_engine::rights::{Attachment, Channel, Handler, NewRequest, Requester};
+    use custodian_engine::rights_bulk::BulkSubject;
+    use std::collections::BTreeMap;
+    let any = engine
+        .store()
+        .rights_requests(&custodian_store::RightsFilter {
+            limit: 1,
+            ..custodian_store::RightsFilter::default()
+        })
+        .await?;
+    if !any.is_empty() {
+        return Ok(());
+    }
+    let Some((_, globex_key)) = keys.get(1) else {
+        return Ok(());
+    };
+    let globex = engine.authenticate(globex_key).await?;
+    // The demo customer's own tenant gets end users with traffic, and their requests.
+    let owner = engine.customer_by_email(DEMO_CUSTOMER).await?;
+    let acme = engine.customer_principal(&owner)?;
+    let mut rng = StdRng::seed_from_u64(DEMO_SEED);
+    let persons = traffic::people(DEMO_RECORDS / 6, &mut rng);
+    let records = (0..60)
+        .map(|i| traffic::record(i, &persons[i % 8], &mut rng))
+        .collect();
+    let stored = engine.ingest(&acme, records, None, b"").await?;
+    // The end users as stored (each generated record names them by one identifier or another).
+    let mut end_users: Vec<custodian_core::SubjectId> = Vec::new();
+    for r in &stored.records {
+        if !end_users.contains(&r.subject) {
+            end_users.push(r.subject);
+        }
+    }
+    anyhow::ensure!(
+        end_users.len() >= 4,
+        "the demo traffic made too few end users"
+    );
+    let ask = |right: &str, who: usize, lang: &str| NewRequest {
+        right: right.into(),
+        locale: Some(lang.into()),
+        subject: Some(end_users[who]),
+        requester: Requester {
+            email: Some(persons[who].email.clone()),
+            ..Requester::default()
+        },
+        ..NewRequest::default()
+    };
+    engine
+        .file_request(&acme, Channel::Dashboard, ask("access", 0, "en"))
+        .await?;
+    engine
+        .file_request(&acme, Channel::Api, ask("erasure", 1, "nl"))
+        .await?;
+    let objection = engine
+        .file_request(&acme, Channel::Dashboard, ask("objection", 2, "en"))
+        .await?;
+    engine
+        .extend_request(
+            &Handler::Tenant(acme.clone()),
+            objection.id,
+            "The objection needs a balancing test by our legal team.",
+        )
+        .await?;
+    let mut late = ask("rectification", 3, "id");
+    late.received_at = Some(engine.clock().now() - jiff::SignedDuration::from_hours(24 * 40));
+    late.message = Some("My name is misspelled in your records.".into());
+    engine.file_request(&acme, Channel::Api, late).await?;
+    let subjects = persons[0..20]
+        .iter()
+        .map(|p| BulkSubject {
+            identifiers: BTreeMap::from([("phone".to_string(), p.phone.clone())]),
+            subject: None,
+            email: None,
+        })
+        .collect();
+    let job = engine
+        .submit_bulk(&globex, "access", None, subjects)
+        .await?;
+    engine.run_job(job.id).await?;
+    engine
+        .submit_public(NewRequest {
+            right: "access".into(),
+            locale: Some("nl".into()),
+            requester: Requester {
+                email: Some("visitor@example.org".into()),
+                ..Requester::default()
+            },
+            ..NewRequest::default()
+        })
+        .await?;
+    if let Ok(support) = engine.staff_by_email("support@custodian.example").await {
+        use base64::Engine as _;
+        // A person without an account wrote to the privacy mailbox from the address on
+        // file: routed to Acme, which controls their data.
+        engine
+            .staff_file_request(
+                &support,
+                Channel::Mail,
+                NewRequest {
+                    right: "erasure".into(),
+                    locale: Some("zh-CN".into()),
+                    identifiers: BTreeMap::from([("phone".to_string(), persons[4].phone.clone())]),
+                    requester: Requester {
+                        email: Some(persons[4].email.clone()),
+                        ..Requester::default()
+                    },
+                    ..NewRequest::default()
+                },
+                true,
+            )
+            .await?;
+        let letter = "Dear MessageBird,\n\nPlease send me a copy of all personal data you hold about me.\n\nKind regards,\nP. Jansen\n";
+        engine
+            .staff_file_request(
+                &support,
+                Channel::Post,
+                NewRequest {
+                    right: "access".into(),
+                    locale: Some("nl".into()),
+                    identifiers: BTreeMap::from([("phone".to_string(), persons[9].phone.clone())]),
+                    requester: Requester {
+                        name: Some("P. Jansen".into()),
+                        address: Some("Keizersgracht 1, 1015 CJ Amsterdam".into()),
+                        ..Requester::default()
+                    },
+                    letter: Some(Attachment {
+                        name: "letter.txt".into(),
+                        content_type: "text/plain".into(),
+                        data: base64::engine::general_purpose::STANDARD.encode(letter),
+                    }),
+                    received_at: Some(
+                        engine.clock().now() - jiff::SignedDuration::from_hours(24 * 3),
+                    ),
+                    ..NewRequest::default()
+                },
+                false,
+            )
+            .await?;
+    }
     Ok(())
 }

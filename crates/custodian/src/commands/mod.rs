@@ -4,6 +4,7 @@ mod admin;
 mod backup;
 mod bench;
 mod bench_retention;
+mod bench_rights;
 mod context;
 mod demo;
 mod keys;

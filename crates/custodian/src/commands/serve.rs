@@ -76,7 +76,11 @@ impl Dispatcher {
             let mut tick = tokio::time::interval(self.interval);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
+                // A round every interval, or at once when something urgent was queued.
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = engine.mail_kicked().notified() => {}
+                }
                 match engine.dispatch_notices(&*self.mailer, &self.settings).await {
                     Ok(report) if report != DispatchReport::default() => {
                         metrics.count(
@@ -123,6 +127,10 @@ pub struct Background {
     pub inbound_token: Option<String>,
     /// The inbound SMTP listener's address and settings.
     pub smtp: Option<(String, custodian_http::smtp::SmtpConfig)>,
+    /// Data subject requests: links in letters, the optional fee.
+    pub rights: custodian_engine::RightsSettings,
+    /// The Data Rights Protocol, when configured.
+    pub drp: Option<custodian_engine::drp::DrpSettings>,
 }
 
 impl Background {
@@ -143,6 +151,11 @@ impl Background {
                 .is_some_and(|u| u.starts_with("https://")),
             lease: jiff::SignedDuration::from_secs(settings.retention.lease_seconds.max(1) as i64),
             inbound_token: settings.inbound.token()?,
+            rights: custodian_engine::RightsSettings {
+                public_url: settings.public_url(listening),
+                fee: settings.rights.fee,
+            },
+            drp: settings.drp.settings()?,
             smtp: settings.inbound.smtp_listen.clone().map(|listen| {
                 (
                     listen,
@@ -259,8 +272,10 @@ impl custodian_http::smtp::MessageSink for MailSink {
 }
 
 /// Every minute: grants that ran out are closed, requests nobody decided lapse, lock-downs a
-/// stop interrupted are finished, and customers whose disclosure notice was deferred are told
-/// once the deferral ends.
+/// stop interrupted are finished, customers whose disclosure notice was deferred are told once
+/// the deferral ends, those handling data subject requests are reminded before they are due,
+/// privacy-center requests never verified are closed, and confirmations past their five years
+/// are deleted.
 fn spawn_housekeeping(engine: Engine) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -281,6 +296,21 @@ fn spawn_housekeeping(engine: Engine) -> tokio::task::JoinHandle<()> {
                 Ok(told) => tracing::info!(told, "customers told of disclosure requests"),
                 Err(e) => tracing::warn!(error = %e, "disclosure notices failed; retrying"),
             }
+            match engine.remind_requests().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "reminders of requests due soon queued"),
+                Err(e) => tracing::warn!(error = %e, "request reminders failed; retrying"),
+            }
+            match engine.expire_verifications().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "requests never verified closed"),
+                Err(e) => tracing::warn!(error = %e, "closing unverified requests failed"),
+            }
+            match engine.purge_confirmations().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "request confirmations past five years deleted"),
+                Err(e) => tracing::warn!(error = %e, "purging old confirmations failed"),
+            }
         }
     })
 }
@@ -292,7 +322,14 @@ pub async fn serve(
     engine: Engine,
     background: Background,
 ) -> anyhow::Result<()> {
+    let engine = engine.with_rights_settings(background.rights.clone());
+    match engine.resume_jobs().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(n, "resumed bulk request jobs a stop had interrupted"),
+        Err(e) => tracing::warn!(error = %e, "resuming bulk request jobs failed"),
+    }
     let state = AppState::new(engine.clone())
+        .with_drp(background.drp.clone())
         .with_https(background.https)
         .with_inbound_token(background.inbound_token.clone());
     let metrics = state.metrics.clone();

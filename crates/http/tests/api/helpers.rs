@@ -38,7 +38,20 @@ pub async fn spawn_app_with_inbound(token: &str) -> TestApp {
     spawn(Arc::new(SystemClock), Some(token.to_string())).await
 }
 
+/// An app that answers the Data Rights Protocol as `drp` says.
+pub async fn spawn_app_with_drp(drp: custodian_engine::drp::DrpSettings) -> TestApp {
+    spawn_full(Arc::new(SystemClock), None, Some(drp)).await
+}
+
 async fn spawn(clock: Arc<dyn custodian_core::Clock>, inbound: Option<String>) -> TestApp {
+    spawn_full(clock, inbound, None).await
+}
+
+async fn spawn_full(
+    clock: Arc<dyn custodian_core::Clock>,
+    inbound: Option<String>,
+    drp: Option<custodian_engine::drp::DrpSettings>,
+) -> TestApp {
     let db = TestDb::new().await;
     let master = MasterKey::generate();
     let store = custodian_store::open(&db.location, chain_key(&master))
@@ -60,7 +73,11 @@ async fn spawn(clock: Arc<dyn custodian_core::Clock>, inbound: Option<String>) -
         .await
         .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
-    let app = router(AppState::new(engine.clone()).with_inbound_token(inbound));
+    let app = router(
+        AppState::new(engine.clone())
+            .with_inbound_token(inbound)
+            .with_drp(drp),
+    );
     tokio::spawn(async move {
         axum::serve(
             listener,

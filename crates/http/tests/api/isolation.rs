@@ -18,7 +18,13 @@ fn sms(phone: &str) -> Value {
 #[tokio::test]
 async fn every_endpoint_with_an_id_answers_another_tenants_id_like_a_missing_one() {
     let app = spawn_app().await;
-    let all = ["records:read", "records:write", "audit:read"];
+    let all = [
+        "records:read",
+        "records:write",
+        "audit:read",
+        "requests:read",
+        "requests:write",
+    ];
     let (_, owner) = app.tenant_with_key("Acme", &all).await;
     let (_, intruder) = app.tenant_with_key("Globex", &all).await;
     let stored: Value = app
@@ -38,6 +44,31 @@ async fn every_endpoint_with_an_id_answers_another_tenants_id_like_a_missing_one
         .unwrap()
         .to_string();
     let nowhere = custodian_core::RecordId::new().to_string();
+    // The owner's data subject request (an objection stays open) and bulk job.
+    let filed: Value = app
+        .client
+        .post(app.url("/v1/requests"))
+        .bearer_auth(&owner)
+        .json(&json!({ "right": "objection", "identifiers": { "phone": "+31612345678" } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let request = filed["id"].as_str().unwrap().to_string();
+    let job: Value = app
+        .client
+        .post(app.url("/v1/requests/bulk"))
+        .bearer_auth(&owner)
+        .json(&json!({ "right": "access", "subjects": [{ "identifiers": { "phone": "+31612345678" } }] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let job = job["id"].as_str().unwrap().to_string();
 
     let doc: Value = app.get("/openapi.json").await.json().await.unwrap();
     let mut checked = 0;
@@ -51,6 +82,10 @@ async fn every_endpoint_with_an_id_answers_another_tenants_id_like_a_missing_one
             "{id}",
             if path.starts_with("/v1/subjects") {
                 &subject
+            } else if path.starts_with("/v1/requests/") {
+                &request
+            } else if path.starts_with("/v1/request-jobs/") {
+                &job
             } else {
                 &record
             },

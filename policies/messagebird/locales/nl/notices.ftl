@@ -46,3 +46,76 @@ mail-account-disclosure-subject = Een verzoek van de overheid om gegevens van uw
 mail-account-disclosure-intro = Een overheidsinstantie ({ $authority }, { $place }) heeft ons om gegevens van uw account gevraagd: { $categories }, over de periode { $period }.
 mail-account-disclosure-review = Wij verstrekken alleen gegevens aan een overheidsinstantie, onder een wet die op ons van toepassing is, op grond van een afdwingbaar juridisch instrument dat de gegevens en een specifieke periode noemt; bij minder tekenen we bezwaar aan en we verstrekken nooit meer dan gevraagd. Ons kenmerk is { $case }.
 mail-account-disclosure-advice = U kunt juridisch advies inwinnen of contact opnemen met de instantie. Vragen: { $privacy }.
+
+# Privacyverzoeken: de code van het privacycentrum, de ontvangst, verlenging en beantwoording van
+# een verzoek, het doorsturen naar de klanten die over de gegevens beslissen, en herinneringen aan
+# wie het verzoek afhandelt. Elk recht heeft een naam die zowel voor de indiener als voor de klant
+# leesbaar is.
+mail-request-right-access = inzage in persoonsgegevens
+mail-request-right-portability = overdraagbaarheid van gegevens
+mail-request-right-rectification = correctie van persoonsgegevens
+mail-request-right-erasure = verwijdering van persoonsgegevens
+mail-request-right-restriction = beperking van de verwerking
+mail-request-right-objection = bezwaar tegen de verwerking
+mail-request-right-withdraw-consent = intrekking van toestemming
+mail-request-right-opt-out-sale = afmelding voor de verkoop van persoonsgegevens
+mail-request-fact-reference = Kenmerk: { $reference }
+mail-request-fact-right = Verzoek: { $right }
+mail-request-code-subject = Uw verificatiecode voor { $brand }
+mail-request-code-intro = Iemand, hopelijk u, wil met dit e-mailadres een privacyverzoek indienen bij { $brand }. Vul deze code in het privacycentrum in om te bevestigen dat het adres van u is:
+mail-request-code-expiry = De code verloopt over { $minutes ->
+        [one] één minuut
+       *[other] { $minutes } minuten
+    }. Geef hem aan niemand door.
+mail-request-code-ignore = Heeft u dit niet gevraagd? Negeer dan dit bericht: zonder de code gebeurt er niets.
+mail-request-received-subject = { $brand } heeft uw privacyverzoek { $reference } ontvangen
+mail-request-received-intro = Wij hebben uw privacyverzoek ontvangen:
+mail-request-received-due = Wij beantwoorden het zo snel mogelijk, en uiterlijk op { $due }. Vermeld het kenmerk als u ons over dit verzoek schrijft.
+mail-request-received-extension = Is het verzoek complex, of ontvangen wij veel verzoeken tegelijk, dan kunnen wij meer tijd nodig hebben, maar nooit meer dan { $extended } vanaf de dag waarop wij het ontvingen. In dat geval laten wij u dat vóór { $due } weten, met de reden.
+mail-request-extended-subject = { $brand } heeft meer tijd nodig voor uw verzoek { $reference }
+mail-request-extended-intro = Wij hebben meer tijd nodig om uw privacyverzoek te beantwoorden:
+mail-request-extended-reason = De reden:
+mail-request-extended-due = Wij antwoorden nu uiterlijk op { $due }.
+mail-request-extended-limit = Ook met verlenging duurt een antwoord nooit langer dan { $extended } vanaf de dag waarop wij het verzoek ontvingen.
+mail-request-closed-subject = { $brand } heeft uw verzoek { $reference } beantwoord
+mail-request-closed-intro = Dit is ons antwoord op uw privacyverzoek:
+mail-request-closed-fulfilled = Wij hebben uw verzoek uitgevoerd.
+mail-request-closed-no-data = Wij hebben in onze systemen naar persoonsgegevens over u gezocht en niets gevonden. Wij hebben geen persoonsgegevens over u; dit is dus het volledige antwoord op uw verzoek.
+mail-request-closed-partially-fulfilled = Wij hebben uw verzoek gedeeltelijk uitgevoerd, maar niet helemaal.
+mail-request-closed-denied = Wij kunnen uw verzoek niet uitvoeren.
+mail-request-closed-reason = Onze redenen:
+mail-request-closed-note = Een toelichting van ons privacyteam:
+mail-request-closed-retained = De wet verplicht ons sommige gegevens nog een tijd te bewaren. Wij bewaren:
+mail-request-retained-item = { $category }, tot { $until }: { $why }
+mail-request-closed-erased-rest = Alle andere persoonsgegevens over u hebben wij verwijderd; de gegevens hierboven verwijderen wij zodra hun bewaartermijn afloopt.
+mail-request-closed-download = Op deze pagina kunt u uw gegevens downloaden:
+mail-request-closed-court = U kunt de zaak ook aan de rechter voorleggen.
+mail-request-withdrawn-subject = Uw verzoek { $reference } aan { $brand } is afgesloten
+mail-request-withdrawn-intro = U heeft uw privacyverzoek ingetrokken; wij hebben het daarom afgesloten:
+mail-request-withdrawn-again = U kunt op elk moment een nieuw verzoek indienen.
+mail-request-questions = Heeft u vragen over dit antwoord? Schrijf dan naar { $privacy } en vermeld het kenmerk.
+mail-request-complaint = Bent u niet tevreden met ons antwoord, dan kunt u een klacht indienen bij de toezichthoudende autoriteit van { $country }, de { $authority }, of bij de toezichthoudende autoriteit van de EU-lidstaat waar u woont of werkt, of waar volgens u inbreuk op uw rechten is gemaakt.
+mail-request-complaint-any = Bent u niet tevreden met ons antwoord, dan kunt u een klacht indienen bij de toezichthoudende autoriteit van de EU-lidstaat waar u woont of werkt, of waar volgens u inbreuk op uw rechten is gemaakt.
+mail-request-non-discrimination = Woont u in Californië? Omdat u uw privacyrechten uitoefent, rekenen wij u nooit een andere prijs, krijgt u nooit een ander niveau van dienstverlening en weigeren wij u nooit een dienst.
+mail-request-routed-subject = { $brand } heeft uw verzoek { $reference } doorgestuurd
+mail-request-routed-intro = Uw privacyverzoek gaat over persoonsgegevens die { $brand } in opdracht van zijn klanten verwerkt. Die klanten bepalen wat er met de gegevens gebeurt, en beantwoorden daarom ook verzoeken daarover.
+mail-request-routed-to = Wij hebben uw verzoek doorgestuurd naar:
+mail-request-routed-next = U krijgt rechtstreeks antwoord van hen. Heeft u vragen? Schrijf dan naar { $privacy } en vermeld het kenmerk.
+mail-request-controller-subject = Nieuw privacyverzoek { $reference } voor uw account bij { $brand }
+mail-request-controller-intro = Er is een privacyverzoek over persoonsgegevens van een van uw eindgebruikers doorgestuurd naar uw account bij { $brand }:
+mail-request-controller-role = { $brand } verwerkt deze gegevens in uw opdracht. Als verwerkingsverantwoordelijke beslist u over het verzoek en beantwoordt u de indiener; wij hebben de indiener laten weten dat u zult antwoorden.
+mail-request-controller-action = Handel het verzoek uiterlijk op { $due } af in uw dashboard; daar vindt u het verzoek en de middelen om het uit te voeren:
+mail-request-reminder-subject = Herinnering van { $brand }: de termijn van verzoek { $reference } loopt af op { $due }
+mail-request-overdue-subject = Herinnering van { $brand }: de termijn van verzoek { $reference } is verstreken
+mail-request-reminder-due = Dit privacyverzoek moet binnen { $days ->
+        [one] één dag
+       *[other] { $days } dagen
+    } beantwoord zijn, uiterlijk op { $due }:
+mail-request-reminder-today = Dit privacyverzoek moet vandaag, { $due }, beantwoord zijn:
+mail-request-reminder-overdue = Dit privacyverzoek had { $days ->
+        [one] één dag
+       *[other] { $days } dagen
+    } geleden, op { $due }, beantwoord moeten zijn. Beantwoord het nu:
+mail-request-reminder-action = Open het in het dashboard:
+mail-request-footer = U ontvangt dit bericht omdat dit adres is opgegeven bij een privacyverzoek aan { $brand }.
+mail-request-handler-footer = U ontvangt dit bericht omdat dit adres is ingesteld om privacyverzoeken bij { $brand } af te handelen.
