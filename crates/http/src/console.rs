@@ -386,6 +386,7 @@ fn render(
     let words = Words::of(state, lang);
     let nav: Vec<Value> = [
         ("overview", "/console", "ui_console_nav_overview"),
+        ("requests", "/console/requests", "ui_console_nav_requests"),
         (
             "approvals",
             "/console/approvals",

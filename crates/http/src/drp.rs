@@ -68,7 +68,22 @@ async fn token_agent(state: &AppState, headers: &HeaderMap) -> Result<String, Re
     }
 }
 
-async fn pair(
+/// Data Rights Protocol pairwise key setup: the body is base64 of an Ed25519 signature and the
+/// JSON claims (`agent-id`, `business-id`, `issued-at`, `expires-at`, `drp.version`), signed
+/// with the agent's key from the local directory. Answers a bearer token; any failure is 403
+/// with an empty body. Also served with a trailing slash.
+#[utoipa::path(
+    post,
+    path = "/v1/agent/{id}",
+    tag = "drp",
+    params(("id" = String, Path, description = "The agent")),
+    request_body(content = String, content_type = "text/plain"),
+    responses(
+        (status = 200, description = "`{\"agent-id\", \"token\"}`", body = Object),
+        (status = 403, description = "Refused (empty body)")
+    )
+)]
+pub(crate) async fn pair(
     State(state): State<AppState>,
     Path(id): Path<String>,
     b: Result<Bytes, BytesRejection>,
@@ -82,7 +97,15 @@ async fn pair(
     }
 }
 
-async fn agent(
+/// Data Rights Protocol agent information: `{}` for the token's own agent, else 403.
+#[utoipa::path(
+    get,
+    path = "/v1/agent/{id}",
+    tag = "drp",
+    params(("id" = String, Path, description = "The agent")),
+    responses((status = 200, description = "`{}`", body = Object), (status = 403, description = "Refused (empty body)"))
+)]
+pub(crate) async fn agent(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -97,7 +120,23 @@ async fn agent(
     }
 }
 
-async fn exercise(
+/// Data Rights Protocol exercise: a bearer token and a signed envelope whose claims name the
+/// right (`access`, `deletion`, `sale:opt-out`, `sale:opt-in`), the regime (`ccpa`,
+/// `voluntary` or none) and the person (`email`, `phone_number`, with `*_verified`). Answers
+/// the status object; an envelope refused in the specification's order is 403 with an empty
+/// body; a right not supported is the protocol's 400 object. Also served with a trailing slash.
+#[utoipa::path(
+    post,
+    path = "/v1/data-rights-request",
+    tag = "drp",
+    request_body(content = String, content_type = "text/plain"),
+    responses(
+        (status = 200, description = "The status object", body = Object),
+        (status = 400, description = "`{\"code\", \"message\", \"fatal\"}`", body = Object),
+        (status = 403, description = "Refused (empty body)")
+    )
+)]
+pub(crate) async fn exercise(
     State(state): State<AppState>,
     headers: HeaderMap,
     b: Result<Bytes, BytesRejection>,
@@ -115,7 +154,15 @@ async fn exercise(
     }
 }
 
-async fn status(
+/// Data Rights Protocol status of one of the agent's requests; another agent's is 403.
+#[utoipa::path(
+    get,
+    path = "/v1/data-rights-request/{id}",
+    tag = "drp",
+    params(("id" = String, Path, description = "The request")),
+    responses((status = 200, description = "The status object", body = Object), (status = 403, description = "Refused (empty body)"))
+)]
+pub(crate) async fn status(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -136,7 +183,17 @@ async fn status(
     }
 }
 
-async fn revoke(
+/// Data Rights Protocol revocation: a signed envelope with the `reason`; answers the status
+/// object with `revoked`.
+#[utoipa::path(
+    delete,
+    path = "/v1/data-rights-request/{id}",
+    tag = "drp",
+    params(("id" = String, Path, description = "The request")),
+    request_body(content = String, content_type = "text/plain"),
+    responses((status = 200, description = "The status object", body = Object), (status = 403, description = "Refused (empty body)"))
+)]
+pub(crate) async fn revoke(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,

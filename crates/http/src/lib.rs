@@ -20,6 +20,7 @@ mod pages;
 mod records;
 mod retention;
 mod rights;
+mod rights_pages;
 pub mod smtp;
 mod staff;
 
@@ -184,6 +185,11 @@ impl AppState {
         rights::job,
         rights::set_webhook,
         rights::clear_webhook,
+        drp::pair,
+        drp::agent,
+        drp::exercise,
+        drp::status,
+        drp::revoke,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification)),
     modifiers(&BearerAuth),
@@ -197,6 +203,7 @@ impl AppState {
         (name = "records", description = "Personal data: sealed at ingest, found by blind index, read for a stated purpose"),
         (name = "accounts", description = "People's accounts: sign-up, verification, sessions in a cookie with a CSRF token, TOTP"),
         (name = "requests", description = "Data subject requests: every right, one-month deadlines, extensions with notice, bulk jobs, exports and kept confirmations"),
+        (name = "drp", description = "The Data Rights Protocol 1.0 for authorized agents: signed envelopes, bearer tokens from pairwise setup"),
         (name = "staff", description = "Staff accountability: roles, time-restricted grants, four-eyes approvals, the audit view, cases, credential lock-down, government disclosure requests and the transparency report"),
     )
 )]
@@ -245,6 +252,7 @@ pub fn router(state: AppState) -> Router {
         .merge(rights::routes())
         .merge(drp::routes())
         .merge(account_pages::routes())
+        .merge(rights_pages::routes())
         .merge(console::routes())
         .merge(pages::routes())
         .fallback(not_found)

@@ -406,3 +406,248 @@ async fn the_staff_console_in_chromium_in_english_and_chinese_driven_by_playwrig
         "nothing was approved"
     );
 }
+
+/// The `name=value` of the session cookie of a customer's account holder signed in over the API.
+async fn customer_cookie(app: &crate::helpers::TestApp, email: &str) -> String {
+    let response = app
+        .client
+        .post(app.url("/v1/account/session"))
+        .json(&serde_json::json!({ "email": email, "password": "correct horse battery staple" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "signing {email} in");
+    response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn requests_at_the_privacy_center_the_dashboard_and_the_console_in_chromium_driven_by_playwright()
+ {
+    use custodian_engine::Principal;
+    use custodian_engine::records::IngestRecord;
+    use custodian_engine::rights::{Attachment, Channel, NewRequest, Requester};
+    use custodian_testkit::smtp::SmtpSink;
+
+    let root = repo_root();
+    let browser_tests = root.join("tests/browser");
+    assert!(
+        browser_tests.join("node_modules/playwright-core").is_dir(),
+        "Playwright is not installed in {}: run scripts/test-all.sh",
+        browser_tests.join("node_modules").display()
+    );
+    let chromium = chromium();
+
+    // A customer whose end users' messages the platform carries, with a request done and one
+    // waiting for corrections; a letter to the platform, received weeks ago and not yet
+    // verified; and a member of staff.
+    let app = spawn_app().await;
+    let engine = &app.engine;
+    let sink = SmtpSink::start().await;
+    let settings = engine.account_settings().clone();
+    let customer = engine
+        .sign_up(SignUp {
+            email: "owner@texts.example".into(),
+            password: "correct horse battery staple".into(),
+            company: "Texts B.V.".into(),
+            region: Some("NL".into()),
+            locale: "en".into(),
+            terms_version: settings.terms_version,
+            dpa_version: settings.dpa_version,
+            adult: true,
+        })
+        .await
+        .unwrap();
+    let tenant = customer.tenant.unwrap();
+    let record = |product: &str, phone: &str, data: serde_json::Value| -> IngestRecord {
+        serde_json::from_value(serde_json::json!({
+            "product": product,
+            "purpose": if product == "sms" { "transmission" } else { "provide-services" },
+            "legal_basis": "contract",
+            "identifiers": { "phone": phone },
+            "data": data,
+        }))
+        .unwrap()
+    };
+    let sms = |phone: &str, text: &str| {
+        record(
+            "sms",
+            phone,
+            serde_json::json!({ "phone-number": phone, "communication-content": text }),
+        )
+    };
+    engine
+        .ingest(
+            &Principal {
+                tenant,
+                by: custodian_engine::Actor::Cli,
+                scopes: vec![custodian_engine::Scope::RecordsWrite],
+                reason: None,
+            },
+            vec![
+                sms("+31612345678", "Your order has shipped"),
+                sms("+31612345678", "Your parcel arrives today"),
+                record(
+                    "contacts",
+                    "+31612345678",
+                    serde_json::json!({ "name": "Ana de Vries", "phone-number": "+31612345678" }),
+                ),
+                sms("+31687654321", "See you at 8"),
+                sms("+31611112222", "Welcome"),
+            ],
+            None,
+            b"",
+        )
+        .await
+        .unwrap();
+    let principal = engine.customer_principal(&customer).unwrap();
+    let filed = |right: &str, phone: &str| NewRequest {
+        right: right.into(),
+        locale: Some("en".into()),
+        identifiers: [("phone".to_string(), phone.to_string())].into(),
+        requester: Requester {
+            email: Some("ana@example.org".into()),
+            name: Some("Ana de Vries".into()),
+            ..Requester::default()
+        },
+        ..NewRequest::default()
+    };
+    engine
+        .file_request(
+            &principal,
+            Channel::Dashboard,
+            filed("erasure", "+31612345678"),
+        )
+        .await
+        .unwrap();
+    let waiting = engine
+        .file_request(
+            &principal,
+            Channel::Dashboard,
+            filed("rectification", "+31611112222"),
+        )
+        .await
+        .unwrap();
+    let (officer, _) = staff_member(&app, "officer@custodian.example", "compliance-officer").await;
+    let letter = engine
+        .staff_file_request(
+            &officer,
+            Channel::Post,
+            NewRequest {
+                right: "access".into(),
+                locale: Some("nl".into()),
+                identifiers: [("email".to_string(), "bert@example.net".to_string())].into(),
+                requester: Requester {
+                    email: Some("bert@example.net".into()),
+                    name: Some("Bert Brief".into()),
+                    address: Some("Kerkstraat 1\n1011 AA Amsterdam".into()),
+                    ..Requester::default()
+                },
+                message: Some("Graag een kopie van al mijn gegevens.".into()),
+                letter: Some(Attachment {
+                    name: "brief.pdf".into(),
+                    content_type: "application/pdf".into(),
+                    data: "JVBERi0xLjQKJSVFT0YK".into(),
+                }),
+                received_at: Some(
+                    jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 40),
+                ),
+                ..NewRequest::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    let customer_cookie = customer_cookie(&app, "owner@texts.example").await;
+    let staff_cookie = crate::helpers::staff(&app, "lead", "compliance-officer")
+        .await
+        .cookie;
+
+    // The script runs while this test reads the mail: each code goes to a file named after its
+    // address, which the script polls.
+    let codes = tempfile::tempdir().expect("a directory for the codes");
+    let shots = root.join("target/screenshots");
+    let mut child = tokio::process::Command::new("node")
+        .arg(browser_tests.join("requests.mjs"))
+        .current_dir(&browser_tests)
+        .env("CUSTODIAN_BASE_URL", &app.address)
+        .env("CUSTODIAN_CODES", codes.path())
+        .env("CUSTODIAN_CUSTOMER_COOKIE", &customer_cookie)
+        .env("CUSTODIAN_STAFF_COOKIE", &staff_cookie)
+        .env("CUSTODIAN_CUSTOMER_REQUEST", waiting.id.to_string())
+        .env("CUSTODIAN_STAFF_REQUEST", letter.id.to_string())
+        .env("CUSTODIAN_CHROMIUM", &chromium)
+        .env("CUSTODIAN_SCREENSHOTS", &shots)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("`node` does not run ({e}): run scripts/test-all.sh"));
+    let mailer =
+        custodian_engine::mail::SmtpMailer::new(&sink.url(), "Privacy <privacy@custodian.test>")
+            .expect("a mailer for the sink");
+    let notices = custodian_engine::notices::NoticeSettings {
+        public_url: app.address.clone(),
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(240);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the Playwright script finishes within four minutes"
+        );
+        engine.dispatch_notices(&mailer, &notices).await.unwrap();
+        for message in sink.messages().await {
+            let parsed = mail_parser::MessageParser::default()
+                .parse(&message.data)
+                .expect("a parseable message");
+            // A code mail, in whichever language, has the code on a line of its own.
+            let body = parsed.body_text(0).unwrap_or_default().to_string();
+            let code = body
+                .lines()
+                .map(str::trim)
+                .find(|l| l.len() == 6 && l.bytes().all(|b| b.is_ascii_digit()));
+            if let (Some(code), Some(to)) = (code, message.to.first()) {
+                std::fs::write(codes.path().join(to), code).unwrap();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let output = child.wait_with_output().await.unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the requests in the browser failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(stdout.contains("every check passed"), "{stdout}\n{stderr}");
+    for page in [
+        "center-form",
+        "center-code",
+        "center-code-wrong",
+        "center-status",
+        "dashboard-list",
+        "dashboard-request",
+        "dashboard-data",
+        "dashboard-found",
+        "console-list",
+        "console-new",
+        "console-request",
+    ] {
+        for lang in ["en", "zh-CN"] {
+            let name = format!("requests-{page}-{lang}");
+            let png = std::fs::read(shots.join(format!("{name}.png")))
+                .unwrap_or_else(|e| panic!("the screenshot {name}.png: {e}"));
+            assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}: a PNG");
+            assert!(png.len() > 10_000, "{name}: only {} bytes", png.len());
+        }
+    }
+}

@@ -75,7 +75,12 @@ async fn every_endpoint_with_an_id_answers_another_tenants_id_like_a_missing_one
     for (path, operations) in doc["paths"].as_object().unwrap() {
         // Staff routes are not a tenant's: they take a staff session, and what staff may
         // reach is the role matrix's business (tests/api/staff.rs, engine tests/access.rs).
-        if !path.contains("{id}") || path.starts_with("/v1/staff/") {
+        // Protocol agents are not tenants: they hold a token of their own (tests/api/drp.rs).
+        if !path.contains("{id}")
+            || path.starts_with("/v1/staff/")
+            || path.starts_with("/v1/agent/")
+            || path.starts_with("/v1/data-rights-request/")
+        {
             continue;
         }
         let theirs = path.replace(

@@ -15,5 +15,6 @@ mod policy;
 mod records;
 mod retention;
 mod rights;
+mod rights_pages;
 mod staff;
 mod tenancy;
