@@ -15,6 +15,8 @@ use crate::{Engine, EngineError, Principal, Scope};
 
 /// The most subjects one bulk call may carry.
 pub const MAX_BULK: usize = 10_000;
+/// Requests of a job carried out at the same time.
+const JOB_WORKERS: usize = 4;
 
 /// One subject of a bulk request.
 #[derive(Debug, Clone, Deserialize)]
@@ -49,9 +51,9 @@ pub struct JobView {
 }
 
 impl Engine {
-    /// Files one right for many subjects as a job, and starts working through it in the
-    /// background. Every subject is checked before anything is stored: one bad entry refuses
-    /// the call, naming it.
+    /// Files one right for many subjects as a job (the caller then runs it: [`Engine::spawn_job`]
+    /// in the background, or [`Engine::run_job`]). Every subject is checked before anything is
+    /// stored: one bad entry refuses the call, naming it.
     pub async fn submit_bulk(
         &self,
         principal: &Principal,
@@ -152,7 +154,6 @@ impl Engine {
         self.store
             .create_rights_requests(Some(&job), &rows, &[], &audit)
             .await?;
-        self.spawn_job(job.id);
         self.job_view(&job).await
     }
 
@@ -197,33 +198,54 @@ impl Engine {
             if todo.is_empty() {
                 break;
             }
-            for mut row in todo {
-                let rid = row.id;
-                let result = async {
-                    let Some(tenant) = row.tenant else {
-                        return Err(EngineError::Unavailable(
-                            "a bulk request without a tenant".into(),
-                        ));
-                    };
-                    let detail = self.open_detail(&row)?;
-                    row.subject = self.resolve_subject(tenant, &row, &detail).await?;
-                    self.carry_out(row, Handler::System).await
+            // A few requests at a time: lookups and crypto of one overlap the writes of
+            // another.
+            let mut running: tokio::task::JoinSet<(Uuid, bool)> = tokio::task::JoinSet::new();
+            for row in todo {
+                while running.len() >= JOB_WORKERS {
+                    if let Some(Ok((rid, ok))) = running.join_next().await
+                        && !ok
+                    {
+                        failed.insert(rid);
+                    }
                 }
-                .await;
-                match result {
-                    Ok(done) if !state::is_closed(&done.state) => {
-                        failed.insert(rid);
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        tracing::warn!(request = %rid, error = %e, "a bulk request failed; it stays in progress");
-                        failed.insert(rid);
-                    }
+                let engine = self.clone();
+                running.spawn(async move {
+                    let rid = row.id;
+                    (rid, engine.run_one(row).await)
+                });
+            }
+            while let Some(done) = running.join_next().await {
+                if let Ok((rid, false)) = done {
+                    failed.insert(rid);
                 }
             }
         }
         self.store.finish_rights_job(id, self.clock.now()).await?;
         Ok(())
+    }
+
+    /// Carries out one request of a job; whether it closed.
+    async fn run_one(&self, mut row: custodian_store::RightsRequestRow) -> bool {
+        let rid = row.id;
+        let result = async {
+            let Some(tenant) = row.tenant else {
+                return Err(EngineError::Unavailable(
+                    "a bulk request without a tenant".into(),
+                ));
+            };
+            let detail = self.open_detail(&row)?;
+            row.subject = self.resolve_subject(tenant, &row, &detail).await?;
+            self.carry_out(row, Handler::System).await
+        }
+        .await;
+        match result {
+            Ok(done) => state::is_closed(&done.state),
+            Err(e) => {
+                tracing::warn!(request = %rid, error = %e, "a bulk request failed; it stays in progress");
+                false
+            }
+        }
     }
 
     async fn job_view(&self, job: &RightsJobRow) -> Result<JobView, EngineError> {

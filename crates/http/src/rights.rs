@@ -639,6 +639,7 @@ pub(crate) async fn bulk(
         .engine
         .submit_bulk(&principal, &bulk.right, bulk.regime, bulk.subjects)
         .await?;
+    state.engine.spawn_job(job.id);
     let mut response = (StatusCode::ACCEPTED, Json(&job)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/v1/request-jobs/{}", job.id)) {
         response.headers_mut().insert(header::LOCATION, v);
