@@ -748,6 +748,7 @@ ui-pc-next-route = We look for your data. Where a customer of ours controls it, 
 ui-pc-next-answer = You follow the request on its own page, and receive a confirmation when it is done, by the legal deadline at the latest.
 ui-pc-err-phone = That is not a phone number. Write it with its country code, such as +31 6 12345678.
 ui-pc-limited = This address has received the most codes allowed in one hour. Use the latest one, or try again in an hour.
+ui-pc-too-many = Too many forms came from your connection in the last hour. Please try again later.
 ui-pc-verify-heading = Enter the code from your e-mail
 ui-pc-verify-intro = We have sent a six-digit code to the address you gave. Enter it to confirm that the address is yours: nothing happens with your request until you do.
 ui-pc-code = Six-digit code

@@ -748,6 +748,7 @@ ui-pc-next-route = Kami mencari data Anda. Jika data dikendalikan oleh pelanggan
 ui-pc-next-answer = Anda dapat memantau permintaan di halamannya sendiri dan akan menerima konfirmasi setelah selesai, paling lambat pada tenggat menurut undang-undang.
 ui-pc-err-phone = Itu bukan nomor telepon. Tulis dengan kode negaranya, misalnya +31 6 12345678.
 ui-pc-limited = Alamat ini sudah menerima jumlah kode terbanyak yang diizinkan dalam satu jam terakhir. Gunakan kode terbaru, atau coba lagi satu jam lagi.
+ui-pc-too-many = Terlalu banyak formulir datang dari koneksi Anda dalam satu jam terakhir. Silakan coba lagi nanti.
 ui-pc-verify-heading = Masukkan kode dari e-mail Anda
 ui-pc-verify-intro = Kami telah mengirimkan kode enam angka ke alamat yang Anda berikan. Masukkan kode itu untuk memastikan alamat tersebut milik Anda: sebelum itu, permintaan Anda tidak diproses.
 ui-pc-code = Kode enam angka

@@ -748,6 +748,7 @@ ui-pc-next-route = We zoeken uw gegevens. Beheert een klant van ons ze, dan geve
 ui-pc-next-answer = U volgt het verzoek op een eigen pagina en krijgt een bevestiging als het klaar is, uiterlijk op de wettelijke termijn.
 ui-pc-err-phone = Dat is geen telefoonnummer. Schrijf het met landnummer, zoals +31 6 12345678.
 ui-pc-limited = Dit adres heeft in het afgelopen uur het maximale aantal codes ontvangen. Gebruik de laatste, of probeer het over een uur opnieuw.
+ui-pc-too-many = Vanaf uw verbinding kwamen het afgelopen uur te veel formulieren. Probeer het later opnieuw.
 ui-pc-verify-heading = Vul de code uit uw e-mail in
 ui-pc-verify-intro = We hebben een code van zes cijfers gestuurd naar het adres dat u opgaf. Vul die in om te bevestigen dat het adres van u is: tot dan gebeurt er niets met uw verzoek.
 ui-pc-code = Code van zes cijfers

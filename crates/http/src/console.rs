@@ -55,6 +55,11 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("base.html", include_str!("../templates/base.html")),
         ("console.html", include_str!("../templates/console.html")),
         (
+            "area_head.html",
+            include_str!("../templates/area_head.html"),
+        ),
+        ("banner.html", include_str!("../templates/banner.html")),
+        (
             "console_overview.html",
             include_str!("../templates/console_overview.html"),
         ),
@@ -135,24 +140,44 @@ fn query_of(pairs: &[(&str, Option<&str>)]) -> String {
 
 // ---- Words ----
 
-/// The UI's words in one language.
-struct Words(BTreeMap<String, String>);
+/// The UI's words in one language, and whether it writes full-width punctuation (the pages of
+/// data subject requests use these too).
+pub(crate) struct Words(pub(crate) BTreeMap<String, String>, pub(crate) bool);
 
 impl Words {
-    fn of(state: &AppState, lang: &str) -> Self {
-        Self(state.pages.words(lang))
+    pub(crate) fn of(state: &AppState, lang: &str) -> Self {
+        Self(state.pages.words(lang), lang.starts_with("zh"))
     }
 
-    fn get(&self, key: &str) -> String {
+    /// `label: value`, with the language's colon.
+    pub(crate) fn pair(&self, label: &str, value: &str) -> String {
+        if self.1 {
+            format!("{label}：{value}")
+        } else {
+            format!("{label}: {value}")
+        }
+    }
+
+    /// How the language joins the items of a list.
+    pub(crate) fn sep(&self) -> &'static str {
+        if self.1 { "、" } else { ", " }
+    }
+
+    pub(crate) fn get(&self, key: &str) -> String {
         self.0.get(key).cloned().unwrap_or_default()
     }
 
     /// The words for a code (`read-personal-data` under `ui_action_`), or the code itself.
-    fn code(&self, prefix: &str, code: &str) -> String {
+    pub(crate) fn code(&self, prefix: &str, code: &str) -> String {
         self.0
             .get(&format!("{prefix}{}", code.replace('-', "_")))
             .cloned()
             .unwrap_or_else(|| code.to_string())
+    }
+
+    /// `n` and the words that follow it (`3 days left`), singular for one.
+    pub(crate) fn count(&self, n: i64, one: &str, many: &str) -> String {
+        format!("{n} {}", self.get(if n == 1 { one } else { many }))
     }
 }
 
@@ -175,11 +200,11 @@ fn time(t: Timestamp, now: Timestamp) -> Time {
 // ---- Requests ----
 
 /// The signed-in member of staff a page is for.
-struct Staff {
-    token: String,
-    account: AccountRow,
-    email: String,
-    lang: String,
+pub(crate) struct Staff {
+    pub(crate) token: String,
+    pub(crate) account: AccountRow,
+    pub(crate) email: String,
+    pub(crate) lang: String,
 }
 
 impl Staff {
@@ -201,22 +226,31 @@ impl Staff {
     }
 }
 
+/// The session's account and token, if the cookie names a valid session.
+pub(crate) async fn session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(String, AccountRow)>, ApiError> {
+    let Some(token) = session_token(headers) else {
+        return Ok(None);
+    };
+    match state.engine.session(&token).await {
+        Ok(principal) => Ok(Some((token, principal.account))),
+        Err(EngineError::Unauthenticated(_) | EngineError::Locked) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The member of staff of the request's session, or the answer for anyone else: to the
-/// sign-in page when not signed in, 403 for a customer's account.
-async fn enter(
+/// sign-in page when not signed in, `not_staff` (in the page's language) for a customer's
+/// account.
+pub(crate) async fn enter_as(
     state: &AppState,
     headers: &HeaderMap,
     lang: String,
+    not_staff: impl FnOnce(&str) -> Result<Response, ApiError>,
 ) -> Result<Result<Staff, Response>, ApiError> {
-    let signed_in = match session_token(headers) {
-        Some(token) => match state.engine.session(&token).await {
-            Ok(principal) => Some((token, principal)),
-            Err(EngineError::Unauthenticated(_) | EngineError::Locked) => None,
-            Err(e) => return Err(e.into()),
-        },
-        None => None,
-    };
-    let Some((token, principal)) = signed_in else {
+    let Some((token, account)) = session(state, headers).await? else {
         return Ok(Err(see_other(&localized(
             state,
             "/account/sign-in",
@@ -224,24 +258,37 @@ async fn enter(
             headers,
         ))));
     };
-    if principal.account.kind != AccountKind::Staff {
-        let words = Words::of(state, &lang);
-        return Ok(Err(message(
-            state,
-            None,
-            &lang,
-            StatusCode::FORBIDDEN,
-            Banner::alert(words.get("ui_console_staff_only"), None),
-            "ui_console_staff_only_heading",
-        )?));
+    if account.kind != AccountKind::Staff {
+        return Ok(Err(not_staff(&lang)?));
     }
-    let email = state.engine.account_email(&principal.account)?;
+    let email = state.engine.account_email(&account)?;
     Ok(Ok(Staff {
         token,
-        account: principal.account,
+        account,
         email,
         lang,
     }))
+}
+
+/// The member of staff of the request's session, or the answer for anyone else: to the
+/// sign-in page when not signed in, 403 for a customer's account.
+async fn enter(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: String,
+) -> Result<Result<Staff, Response>, ApiError> {
+    enter_as(state, headers, lang, |lang| {
+        let words = Words::of(state, lang);
+        message(
+            state,
+            None,
+            lang,
+            StatusCode::FORBIDDEN,
+            Banner::alert(words.get("ui_console_staff_only"), None),
+            "ui_console_staff_only_heading",
+        )
+    })
+    .await
 }
 
 /// As [`enter`], for a form: from this site, with the session's CSRF token.
@@ -269,9 +316,10 @@ async fn enter_form(
 
 // ---- Rendering ----
 
-/// The message at the top of a page.
+/// The message at the top of a page (of the console, and of the pages of data subject
+/// requests).
 #[derive(Debug, Serialize)]
-struct Banner {
+pub(crate) struct Banner {
     /// `alert` or `notice`.
     kind: &'static str,
     /// In the page's language.
@@ -281,7 +329,7 @@ struct Banner {
 }
 
 impl Banner {
-    fn alert(lead: String, message: Option<String>) -> Self {
+    pub(crate) fn alert(lead: String, message: Option<String>) -> Self {
         Self {
             kind: "alert",
             lead,
@@ -289,7 +337,7 @@ impl Banner {
         }
     }
 
-    fn notice(lead: String) -> Self {
+    pub(crate) fn notice(lead: String) -> Self {
         Self {
             kind: "notice",
             lead,
@@ -377,6 +425,38 @@ impl<'a> Page<'a> {
     }
 }
 
+/// The console's navigation: its pages and the requests' (`rights_pages.rs`).
+pub(crate) const CONSOLE_NAV: [(&str, &str, &str); 7] = [
+    ("overview", "/console", "ui_console_nav_overview"),
+    ("requests", "/console/requests", "ui_console_nav_requests"),
+    (
+        "approvals",
+        "/console/approvals",
+        "ui_console_nav_approvals",
+    ),
+    ("grants", "/console/grants", "ui_console_nav_grants"),
+    ("cases", "/console/cases", "ui_console_nav_cases"),
+    ("audit", "/console/audit", "ui_console_nav_audit"),
+    (
+        "disclosures",
+        "/console/disclosures",
+        "ui_console_nav_disclosures",
+    ),
+];
+
+/// A navigation's entries (id, path, words' key) as a page's template lists them.
+pub(crate) fn nav_items(words: &Words, items: &[(&str, &str, &str)], lang: &str) -> Vec<Value> {
+    items
+        .iter()
+        .map(|(id, path, key)| {
+            // Known paths and a known language: nothing to escape (minijinja would write `/`
+            // as `&#x2f;`).
+            let href = Value::from_safe_string(format!("{path}?lang={lang}"));
+            context! { id => id, href => href, label => words.get(key) }
+        })
+        .collect()
+}
+
 fn render(
     state: &AppState,
     lang: &str,
@@ -384,31 +464,7 @@ fn render(
     extra: Value,
 ) -> Result<Response, ApiError> {
     let words = Words::of(state, lang);
-    let nav: Vec<Value> = [
-        ("overview", "/console", "ui_console_nav_overview"),
-        ("requests", "/console/requests", "ui_console_nav_requests"),
-        (
-            "approvals",
-            "/console/approvals",
-            "ui_console_nav_approvals",
-        ),
-        ("grants", "/console/grants", "ui_console_nav_grants"),
-        ("cases", "/console/cases", "ui_console_nav_cases"),
-        ("audit", "/console/audit", "ui_console_nav_audit"),
-        (
-            "disclosures",
-            "/console/disclosures",
-            "ui_console_nav_disclosures",
-        ),
-    ]
-    .into_iter()
-    .map(|(id, path, key)| {
-        // Known paths and a known language: nothing to escape (minijinja would write `/` as
-        // `&#x2f;`).
-        let href = Value::from_safe_string(format!("{path}?lang={lang}"));
-        context! { id => id, href => href, label => words.get(key) }
-    })
-    .collect();
+    let nav = nav_items(&words, &CONSOLE_NAV, lang);
     let ctx = context! {
         lang => lang,
         locales => locale_tags(state.engine.policy()),

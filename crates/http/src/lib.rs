@@ -58,7 +58,8 @@ pub struct AppState {
     /// The bearer token the mail relay posts inbound messages with; `None` turns the inbound
     /// endpoint off.
     inbound_token: Option<Arc<str>>,
-    /// Recent compromise reports per client address, to limit the form's use.
+    /// Recent posts per client address and kind (compromise reports, privacy-center forms),
+    /// to limit the public forms' use.
     reports: Arc<staff::ReportLimiter>,
     /// The Data Rights Protocol: our business id and the agents we accept; `None` answers
     /// every protocol call with 403.

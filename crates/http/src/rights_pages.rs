@@ -34,7 +34,7 @@ use custodian_engine::rights::{
     Requester, Right, day_of, state as rstate,
 };
 use custodian_engine::{EngineError, Principal};
-use custodian_store::{AccountKind, AccountRow, RequestScope, RightsFilter};
+use custodian_store::{AccountKind, RequestScope, RightsFilter};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use minijinja::{Environment, Value, context};
@@ -42,8 +42,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::account_pages::{given, localized, no_store, page_lang, same_site, see_other};
-use crate::accounts::session_token;
+use crate::accounts::Peer;
+use crate::console::{Banner, CONSOLE_NAV, Staff, Words, nav_items};
 use crate::pages::locale_tags;
+use crate::staff::ClientBudget;
 use crate::{ApiError, AppState};
 
 /// The largest upload of the staff's entry form: the scanned letter and the form's fields.
@@ -66,7 +68,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/account/requests", get(customer_list).post(customer_file))
         .route(
             "/account/requests/{id}",
-            get(customer_detail).post(customer_act),
+            get(detail::<Customer>).post(detail_post::<Customer>),
         )
         .route("/account/requests/{id}/export", get(customer_export))
         .route("/account/data", get(data_page).post(data_post))
@@ -87,7 +89,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route(
             "/console/requests/{id}",
-            get(console_detail).post(console_act),
+            get(detail::<Staff>).post(detail_post::<Staff>),
         )
         .route("/console/requests/{id}/letter", get(console_letter))
         .layer(axum::middleware::map_response(no_store))
@@ -100,6 +102,19 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("base.html", include_str!("../templates/base.html")),
         ("console.html", include_str!("../templates/console.html")),
         ("requests.html", include_str!("../templates/requests.html")),
+        (
+            "area_head.html",
+            include_str!("../templates/area_head.html"),
+        ),
+        ("banner.html", include_str!("../templates/banner.html")),
+        (
+            "requests_open.html",
+            include_str!("../templates/requests_open.html"),
+        ),
+        (
+            "requests_recent.html",
+            include_str!("../templates/requests_recent.html"),
+        ),
         (
             "requests_list.html",
             include_str!("../templates/requests_list.html"),
@@ -170,46 +185,6 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
 
 // ---- Words ----
 
-/// The UI's words in one language, and whether it writes full-width punctuation.
-struct Words(BTreeMap<String, String>, bool);
-
-impl Words {
-    fn of(state: &AppState, lang: &str) -> Self {
-        Self(state.pages.words(lang), lang.starts_with("zh"))
-    }
-
-    /// `label: value`, with the language's colon.
-    fn pair(&self, label: &str, value: &str) -> String {
-        if self.1 {
-            format!("{label}：{value}")
-        } else {
-            format!("{label}: {value}")
-        }
-    }
-
-    /// How the language joins the items of a list.
-    fn sep(&self) -> &'static str {
-        if self.1 { "、" } else { ", " }
-    }
-
-    fn get(&self, key: &str) -> String {
-        self.0.get(key).cloned().unwrap_or_default()
-    }
-
-    /// The words for a code (`withdraw-consent` under `ui_right_`), or the code itself.
-    fn code(&self, prefix: &str, code: &str) -> String {
-        self.0
-            .get(&format!("{prefix}{}", code.replace('-', "_")))
-            .cloned()
-            .unwrap_or_else(|| code.to_string())
-    }
-
-    /// `n` and the words that follow it (`3 days left`), singular for one.
-    fn count(&self, n: i64, one: &str, many: &str) -> String {
-        format!("{n} {}", self.get(if n == 1 { one } else { many }))
-    }
-}
-
 /// A time for people, and its RFC 3339 form for `<time>`.
 #[derive(Debug, Clone, Serialize)]
 struct Time {
@@ -269,35 +244,6 @@ enum Area {
     Public,
 }
 
-/// The message at the top of a page.
-#[derive(Debug, Serialize)]
-struct Banner {
-    /// `alert` or `notice`.
-    kind: &'static str,
-    /// In the page's language.
-    lead: String,
-    /// The engine's own words (English), when it said why.
-    message: Option<String>,
-}
-
-impl Banner {
-    fn alert(lead: String, message: Option<String>) -> Self {
-        Self {
-            kind: "alert",
-            lead,
-            message,
-        }
-    }
-
-    fn notice(lead: String) -> Self {
-        Self {
-            kind: "notice",
-            lead,
-            message: None,
-        }
-    }
-}
-
 /// What every page is besides its own values.
 struct Page {
     status: StatusCode,
@@ -330,25 +276,6 @@ impl Page {
     }
 }
 
-/// The console's navigation, as the console shows it (with this module's requests).
-const CONSOLE_NAV: [(&str, &str, &str); 7] = [
-    ("overview", "/console", "ui_console_nav_overview"),
-    ("requests", "/console/requests", "ui_console_nav_requests"),
-    (
-        "approvals",
-        "/console/approvals",
-        "ui_console_nav_approvals",
-    ),
-    ("grants", "/console/grants", "ui_console_nav_grants"),
-    ("cases", "/console/cases", "ui_console_nav_cases"),
-    ("audit", "/console/audit", "ui_console_nav_audit"),
-    (
-        "disclosures",
-        "/console/disclosures",
-        "ui_console_nav_disclosures",
-    ),
-];
-
 /// A customer's navigation.
 const CUSTOMER_NAV: [(&str, &str, &str); 3] = [
     ("account", "/account", "ui_account_heading"),
@@ -363,15 +290,7 @@ fn render(state: &AppState, lang: &str, page: Page, extra: Value) -> Result<Resp
         Area::Customer => &CUSTOMER_NAV,
         Area::Public => &[],
     };
-    let nav: Vec<Value> = items
-        .iter()
-        .map(|(id, path, key)| {
-            // Known paths and a known language: nothing to escape (minijinja would write `/`
-            // as `&#x2f;`).
-            let href = Value::from_safe_string(format!("{path}?lang={lang}"));
-            context! { id => id, href => href, label => words.get(key) }
-        })
-        .collect();
+    let nav = nav_items(&words, items, lang);
     let ctx = context! {
         lang => lang,
         locales => locale_tags(state.engine.policy()),
@@ -576,21 +495,6 @@ struct Customer {
     lang: String,
 }
 
-/// The session's account, if the cookie names a valid one.
-async fn session(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<(String, AccountRow)>, ApiError> {
-    let Some(token) = session_token(headers) else {
-        return Ok(None);
-    };
-    match state.engine.session(&token).await {
-        Ok(principal) => Ok(Some((token, principal.account))),
-        Err(EngineError::Unauthenticated(_) | EngineError::Locked) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// The customer of the request's session, or the answer for anyone else: to the sign-in page
 /// when not signed in, 403 with a pointer to the console for staff.
 async fn customer(
@@ -598,7 +502,7 @@ async fn customer(
     headers: &HeaderMap,
     lang: String,
 ) -> Result<Result<Customer, Response>, ApiError> {
-    let Some((token, account)) = session(state, headers).await? else {
+    let Some((token, account)) = crate::console::session(state, headers).await? else {
         return Ok(Err(see_other(&localized(
             state,
             "/account/sign-in",
@@ -641,27 +545,139 @@ async fn customer(
     }))
 }
 
-/// As [`customer`], for a form: from this site, with the session's CSRF token.
-async fn customer_form(
+/// A signed-in person of one of the two areas that work on requests (a customer's account,
+/// the console), where the pages both have (one request and its actions) tell them apart.
+#[derive(Clone, Copy)]
+enum Who<'a> {
+    Customer(&'a Customer),
+    Staff(&'a Staff),
+}
+
+impl<'a> Who<'a> {
+    fn lang(&self) -> &'a str {
+        match self {
+            Who::Customer(c) => &c.lang,
+            Who::Staff(s) => &s.lang,
+        }
+    }
+
+    fn token(&self) -> &'a str {
+        match self {
+            Who::Customer(c) => &c.token,
+            Who::Staff(s) => &s.token,
+        }
+    }
+
+    /// A page of the area's requests, for this person.
+    fn page(&self, template: &'static str, heading: String) -> Page {
+        match self {
+            Who::Customer(c) => c.page(template, "requests", heading),
+            Who::Staff(s) => s.page(template, heading),
+        }
+    }
+
+    /// Whom the engine acts for.
+    fn handler(&self) -> Handler {
+        match self {
+            Who::Customer(c) => Handler::Tenant(c.principal.clone()),
+            Who::Staff(s) => Handler::Staff(Box::new(s.account.clone())),
+        }
+    }
+}
+
+/// What differs between a customer's request pages and the console's: who may enter, and
+/// where the pages are.
+trait Desk: Sized {
+    const AREA: Area;
+    /// The path of the area's requests.
+    const BASE: &'static str;
+    /// The template of one request.
+    const DETAIL: &'static str;
+
+    /// The person of the request's session, or the answer for anyone else.
+    async fn enter(
+        state: &AppState,
+        headers: &HeaderMap,
+        lang: String,
+    ) -> Result<Result<Self, Response>, ApiError>;
+
+    fn who(&self) -> Who<'_>;
+}
+
+impl Desk for Customer {
+    const AREA: Area = Area::Customer;
+    const BASE: &'static str = "/account/requests";
+    const DETAIL: &'static str = "requests_detail.html";
+
+    async fn enter(
+        state: &AppState,
+        headers: &HeaderMap,
+        lang: String,
+    ) -> Result<Result<Self, Response>, ApiError> {
+        customer(state, headers, lang).await
+    }
+
+    fn who(&self) -> Who<'_> {
+        Who::Customer(self)
+    }
+}
+
+impl Desk for Staff {
+    const AREA: Area = Area::Console;
+    const BASE: &'static str = "/console/requests";
+    const DETAIL: &'static str = "console_requests_detail.html";
+
+    async fn enter(
+        state: &AppState,
+        headers: &HeaderMap,
+        lang: String,
+    ) -> Result<Result<Self, Response>, ApiError> {
+        staff(state, headers, lang).await
+    }
+
+    fn who(&self) -> Who<'_> {
+        Who::Staff(self)
+    }
+}
+
+/// As [`Desk::enter`], for a form: from this site, with the session's CSRF token.
+async fn enter_form<D: Desk>(
     state: &AppState,
     headers: &HeaderMap,
     lang: String,
     csrf: Option<&str>,
-) -> Result<Result<Customer, Response>, ApiError> {
+) -> Result<Result<D, Response>, ApiError> {
     if !same_site(headers) {
-        return Ok(Err(refused(state, &lang, Area::Customer)?));
+        return Ok(Err(refused(state, &lang, D::AREA)?));
     }
-    let c = match customer(state, headers, lang).await? {
-        Ok(c) => c,
+    let d = match D::enter(state, headers, lang).await? {
+        Ok(d) => d,
         Err(answer) => return Ok(Err(answer)),
     };
+    let who = d.who();
     if !state
         .engine
-        .csrf_matches(&c.token, csrf.unwrap_or_default())
+        .csrf_matches(who.token(), csrf.unwrap_or_default())
     {
-        return Ok(Err(refused(state, &c.lang, Area::Customer)?));
+        return Ok(Err(refused(state, who.lang(), D::AREA)?));
     }
-    Ok(Ok(c))
+    Ok(Ok(d))
+}
+
+/// The form a post carries, or the page for one that cannot be read at all.
+fn read_form<T>(
+    state: &AppState,
+    headers: &HeaderMap,
+    area: Area,
+    form: Result<Form<T>, FormRejection>,
+) -> Result<Result<T, Response>, ApiError> {
+    match form {
+        Ok(Form(form)) => Ok(Ok(form)),
+        Err(e) => {
+            let lang = page_lang(state, None, headers);
+            Ok(Err(unreadable(state, &lang, area, e.status())?))
+        }
+    }
 }
 
 impl Customer {
@@ -670,14 +686,6 @@ impl Customer {
         page.me = Some((self.email.clone(), self.token.clone()));
         page
     }
-}
-
-/// A signed-in member of staff.
-struct Staff {
-    token: String,
-    account: AccountRow,
-    email: String,
-    lang: String,
 }
 
 impl Staff {
@@ -695,34 +703,20 @@ async fn staff(
     headers: &HeaderMap,
     lang: String,
 ) -> Result<Result<Staff, Response>, ApiError> {
-    let Some((token, account)) = session(state, headers).await? else {
-        return Ok(Err(see_other(&localized(
+    crate::console::enter_as(state, headers, lang, |lang| {
+        let words = Words::of(state, lang);
+        message(
             state,
-            "/account/sign-in",
-            &lang,
-            headers,
-        ))));
-    };
-    if account.kind != AccountKind::Staff {
-        let words = Words::of(state, &lang);
-        return Ok(Err(message(
-            state,
-            &lang,
+            lang,
             Area::Console,
             StatusCode::FORBIDDEN,
             (
                 "ui_console_staff_only_heading",
                 Banner::alert(words.get("ui_console_staff_only"), None),
             ),
-        )?));
-    }
-    let email = state.engine.account_email(&account)?;
-    Ok(Ok(Staff {
-        token,
-        account,
-        email,
-        lang,
-    }))
+        )
+    })
+    .await
 }
 
 /// Checks a staff form's origin and token.
@@ -1150,6 +1144,21 @@ fn item(
     }
 }
 
+impl Item {
+    fn overdue(&self) -> bool {
+        self.days.as_ref().is_some_and(|d| d.overdue)
+    }
+}
+
+/// The last closed of `views` (at most 20), for the lists' second table.
+fn recently_closed(views: Vec<RequestView>) -> Vec<RequestView> {
+    views
+        .into_iter()
+        .filter(|r| rstate::is_closed(&r.state))
+        .take(20)
+        .collect()
+}
+
 /// Items for a list of requests.
 async fn items(
     state: &AppState,
@@ -1350,6 +1359,17 @@ fn new_request_error(words: &Words, field: &str, message: &str) -> (String, Stri
     (name.into(), words.get(key))
 }
 
+/// The refusal of a new request, and the error it names at the form's field.
+fn new_request_refusal(words: &Words, e: EngineError) -> Result<(Refusal, Errors), ApiError> {
+    let r = refusal(words, e)?;
+    let mut errors = Errors::new();
+    if let Some((field, message)) = &r.field {
+        let (name, text) = new_request_error(words, field, message);
+        errors.insert(name, text);
+    }
+    Ok((r, errors))
+}
+
 // ---- A customer's requests ----
 
 /// The new-request form as sent (customer, privacy center), and what it shows again.
@@ -1380,23 +1400,14 @@ async fn customer_list_view(
     let open = engine
         .tenant_requests(&c.principal, true, LIST_LIMIT)
         .await?;
-    let recent: Vec<RequestView> = engine
-        .tenant_requests(&c.principal, false, 50)
-        .await?
-        .into_iter()
-        .filter(|r| rstate::is_closed(&r.state))
-        .take(20)
-        .collect();
+    let recent = recently_closed(engine.tenant_requests(&c.principal, false, 50).await?);
     let by_due = engine
         .open_by_due(RequestScope::Tenant(c.principal.tenant))
         .await?;
     let viewer = Viewer::Customer(c.principal.tenant);
     let open = items(state, &words, &c.lang, viewer, &open).await?;
     let recent = items(state, &words, &c.lang, viewer, &recent).await?;
-    let overdue = open
-        .iter()
-        .filter(|i| i.days.as_ref().is_some_and(|d| d.overdue))
-        .count();
+    let overdue = open.iter().filter(|i| i.overdue()).count();
     let soon = open
         .iter()
         .filter(|i| i.days.as_ref().is_some_and(|d| d.soon))
@@ -1463,15 +1474,12 @@ async fn customer_file(
     headers: HeaderMap,
     form: Result<Form<NewForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
-    let form = match form {
-        Ok(Form(form)) => form,
-        Err(e) => {
-            let lang = page_lang(&state, None, &headers);
-            return unreadable(&state, &lang, Area::Customer, e.status());
-        }
+    let form = match read_form(&state, &headers, Area::Customer, form)? {
+        Ok(form) => form,
+        Err(answer) => return Ok(answer),
     };
     let lang = page_lang(&state, form.lang.as_deref(), &headers);
-    let c = match customer_form(&state, &headers, lang, form.csrf.as_deref()).await? {
+    let c = match enter_form::<Customer>(&state, &headers, lang, form.csrf.as_deref()).await? {
         Ok(c) => c,
         Err(answer) => return Ok(answer),
     };
@@ -1505,12 +1513,7 @@ async fn customer_file(
             &headers,
         ))),
         Err(e) => {
-            let r = refusal(&words, e)?;
-            let mut errors = Errors::new();
-            if let Some((field, message)) = &r.field {
-                let (name, text) = new_request_error(&words, field, message);
-                errors.insert(name, text);
-            }
+            let (r, errors) = new_request_refusal(&words, e)?;
             customer_list_view(&state, &c, (r.status, Some(r.banner)), (&form, errors)).await
         }
     }
@@ -1714,79 +1717,122 @@ async fn correctable(
     .collect())
 }
 
-async fn customer_detail_view(
+/// One request of a signed-in area, with what was done and the actions its state allows.
+async fn detail_view<D: Desk>(
     state: &AppState,
-    c: &Customer,
+    d: &D,
     id: Uuid,
     (status, banner): (StatusCode, Option<Banner>),
     (form, errors): (&ActForm, Errors),
 ) -> Result<Response, ApiError> {
-    let words = Words::of(state, &c.lang);
-    let view = match state.engine.tenant_request(&c.principal, id).await {
-        Ok(v) => v,
-        Err(EngineError::NotFound { .. }) => return not_found(state, &c.lang, Area::Customer),
-        Err(e) => return Err(e.into()),
+    let who = d.who();
+    let lang = who.lang();
+    let words = Words::of(state, lang);
+    let view = match who {
+        Who::Customer(c) => state.engine.tenant_request(&c.principal, id).await,
+        Who::Staff(s) => state.engine.staff_request(&s.account, id).await,
     };
-    let viewer = Viewer::Customer(c.principal.tenant);
+    let view = match (view, who) {
+        (Ok(v), _) => v,
+        (Err(EngineError::NotFound { .. }), _) => return not_found(state, lang, D::AREA),
+        (Err(e), Who::Staff(s)) => return staff_denied(state, s, e),
+        (Err(e), Who::Customer(_)) => return Err(e.into()),
+    };
+    // Staff also see the requests it was passed on as, and every customer's name.
+    let (viewer, children, names) = match who {
+        Who::Customer(c) => (
+            Viewer::Customer(c.principal.tenant),
+            Vec::new(),
+            HashMap::new(),
+        ),
+        Who::Staff(_) => {
+            let children = if view.tenant.is_none() {
+                state.engine.child_requests(id).await?
+            } else {
+                Vec::new()
+            };
+            (Viewer::Staff, children, tenant_names(state).await?)
+        }
+    };
     let mut actors = Actors::default();
-    actors.learn(state, &words, viewer, &[&view]).await?;
-    let r = item(state, &words, &c.lang, (viewer, &actors), &view);
-    let acts = actions(&view, false);
-    let records = if acts.correct {
-        correctable(state, &words, &c.lang, &c.principal, &view).await?
-    } else {
-        Vec::new()
+    let all: Vec<&RequestView> = std::iter::once(&view).chain(&children).collect();
+    actors.learn(state, &words, viewer, &all).await?;
+    let with_name = |v: &RequestView| {
+        let mut i = item(state, &words, lang, (viewer, &actors), v);
+        i.tenant_name = v.tenant.and_then(|t| names.get(&t).cloned());
+        i
+    };
+    let r = with_name(&view);
+    let children: Vec<Item> = children.iter().map(with_name).collect();
+    let acts = actions(&view, D::AREA == Area::Console);
+    let records = match who {
+        Who::Customer(c) if acts.correct => {
+            correctable(state, &words, lang, &c.principal, &view).await?
+        }
+        _ => Vec::new(),
     };
     let letter = if rstate::is_closed(&view.state) {
         state.engine.confirmation(view.id).await?
     } else {
         None
     };
-    let mut page = c.page(
-        "requests_detail.html",
-        "requests",
+    let base = D::BASE;
+    let own = match who {
+        Who::Customer(_) => context! { export => safe(format!("{base}/{id}/export")) },
+        Who::Staff(_) => context! {
+            children => children,
+            console => true,
+            show_customer => true,
+            base => safe(base.into()),
+            letter_link => view.detail.letter.as_ref().map(|_| safe(format!("{base}/{id}/letter"))),
+        },
+    };
+    let mut page = who.page(
+        D::DETAIL,
         format!("{} · {}", words.get("ui_rq_request"), r.right_label),
     );
     page.status = status;
     page.banner = banner;
     render(
         state,
-        &c.lang,
+        lang,
         page,
         context! {
             r => r,
             actions => acts,
-            action => safe(format!("/account/requests/{id}")),
-            export => safe(format!("/account/requests/{id}/export")),
-            back => safe("/account/requests".into()),
+            action => safe(format!("{base}/{id}")),
+            back => safe(base.into()),
             reasons => denial_choices(&words),
             records => records,
             confirmation => letter,
             form => form,
             errors => errors,
+            ..own
         },
     )
 }
 
-async fn customer_detail(
+/// `GET` of one request: `/account/requests/{id}`, `/console/requests/{id}`.
+async fn detail<D: Desk>(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Result<Response, ApiError> {
     let lang = page_lang(&state, q.lang.as_deref(), &headers);
-    let c = match customer(&state, &headers, lang).await? {
-        Ok(c) => c,
+    let d = match D::enter(&state, &headers, lang).await? {
+        Ok(d) => d,
         Err(answer) => return Ok(answer),
     };
+    let lang = d.who().lang();
     let Some(id) = parse_id(&id) else {
-        return not_found(&state, &c.lang, Area::Customer);
+        return not_found(&state, lang, D::AREA);
     };
-    let words = Words::of(&state, &c.lang);
+    let words = Words::of(&state, lang);
     let banner = done_banner(&words, q.done.as_deref());
-    customer_detail_view(
+    detail_view(
         &state,
-        &c,
+        &d,
         id,
         (StatusCode::OK, banner),
         (&ActForm::default(), Errors::new()),
@@ -1794,76 +1840,37 @@ async fn customer_detail(
     .await
 }
 
-async fn customer_act(
+/// An action form on one request: to the request with a notice, or its page again with the
+/// refusal.
+async fn detail_post<D: Desk>(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     form: Result<Form<ActForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
-    let form = match form {
-        Ok(Form(form)) => form,
-        Err(e) => {
-            let lang = page_lang(&state, None, &headers);
-            return unreadable(&state, &lang, Area::Customer, e.status());
-        }
-    };
-    let lang = page_lang(&state, form.lang.as_deref(), &headers);
-    let c = match customer_form(&state, &headers, lang, form.csrf.as_deref()).await? {
-        Ok(c) => c,
+    let form = match read_form(&state, &headers, D::AREA, form)? {
+        Ok(form) => form,
         Err(answer) => return Ok(answer),
     };
+    let lang = page_lang(&state, form.lang.as_deref(), &headers);
+    let d = match enter_form::<D>(&state, &headers, lang, form.csrf.as_deref()).await? {
+        Ok(d) => d,
+        Err(answer) => return Ok(answer),
+    };
+    let lang = d.who().lang();
     let Some(id) = parse_id(&id) else {
-        return not_found(&state, &c.lang, Area::Customer);
+        return not_found(&state, lang, D::AREA);
     };
-    let handler = Handler::Tenant(c.principal.clone());
-    let lang = c.lang.clone();
-    let again = |status, banner, form: ActForm, errors| {
-        let state = state.clone();
-        async move { customer_detail_view(&state, &c, id, (status, banner), (&form, errors)).await }
-    };
-    acted(
-        &state,
-        &headers,
-        (&lang, Area::Customer),
-        id,
-        &handler,
-        form,
-        again,
-    )
-    .await
-}
-
-/// Carries out an action and answers: to the request with a notice, or its page again with
-/// the refusal.
-async fn acted<F, Fut>(
-    state: &AppState,
-    headers: &HeaderMap,
-    (lang, area): (&str, Area),
-    id: Uuid,
-    handler: &Handler,
-    form: ActForm,
-    again: F,
-) -> Result<Response, ApiError>
-where
-    F: FnOnce(StatusCode, Option<Banner>, ActForm, Errors) -> Fut,
-    Fut: std::future::Future<Output = Result<Response, ApiError>>,
-{
-    let words = Words::of(state, lang);
+    let words = Words::of(&state, lang);
     let op = form.op.clone().unwrap_or_default();
-    match act(state, handler, id, &form).await {
-        Ok(_) => {
-            let base = match area {
-                Area::Console => "/console/requests",
-                _ => "/account/requests",
-            };
-            Ok(see_other(&localized(
-                state,
-                &format!("{base}/{id}?done={op}"),
-                lang,
-                headers,
-            )))
-        }
-        Err(EngineError::NotFound { kind: "request" }) => not_found(state, lang, area),
+    match act(&state, &d.who().handler(), id, &form).await {
+        Ok(_) => Ok(see_other(&localized(
+            &state,
+            &format!("{}/{id}?done={op}", D::BASE),
+            lang,
+            &headers,
+        ))),
+        Err(EngineError::NotFound { kind: "request" }) => not_found(&state, lang, D::AREA),
         Err(e) => {
             let r = refusal(&words, e)?;
             let mut errors = Errors::new();
@@ -1871,7 +1878,7 @@ where
                 let (name, text) = act_error(&words, &op, field);
                 errors.insert(name, text);
             }
-            again(r.status, Some(r.banner), form, errors).await
+            detail_view(&state, &d, id, (r.status, Some(r.banner)), (&form, errors)).await
         }
     }
 }
@@ -2101,15 +2108,12 @@ async fn data_post(
     headers: HeaderMap,
     form: Result<Form<DataForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
-    let form = match form {
-        Ok(Form(form)) => form,
-        Err(e) => {
-            let lang = page_lang(&state, None, &headers);
-            return unreadable(&state, &lang, Area::Customer, e.status());
-        }
+    let form = match read_form(&state, &headers, Area::Customer, form)? {
+        Ok(form) => form,
+        Err(answer) => return Ok(answer),
     };
     let lang = page_lang(&state, form.lang.as_deref(), &headers);
-    let c = match customer_form(&state, &headers, lang, form.csrf.as_deref()).await? {
+    let c = match enter_form::<Customer>(&state, &headers, lang, form.csrf.as_deref()).await? {
         Ok(c) => c,
         Err(answer) => return Ok(answer),
     };
@@ -2275,23 +2279,82 @@ fn limited_message(words: &Words, message: &str) -> String {
     }
 }
 
+/// Counts a privacy-center form against its client address's budget: `Some(seconds to wait)`
+/// when the address posted more than it may in an hour.
+fn over_budget(state: &AppState, peer: Option<std::net::SocketAddr>) -> Option<u64> {
+    peer.and_then(|p| {
+        state
+            .reports
+            .admit_to(ClientBudget::PrivacyCenter, p.ip())
+            .err()
+    })
+}
+
+/// `response`, telling the client when to try again.
+fn retry_after(mut response: Response, seconds: u64) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// The request form again over a limit: why (`lead`), the entries kept, and when to try
+/// again (`wait`, in seconds).
+async fn form_limited(
+    state: &AppState,
+    lang: &str,
+    form: &NewForm,
+    (lead, wait): (String, u64),
+) -> Result<Response, ApiError> {
+    let banner = Banner::alert(lead, None);
+    let page = public_form_view(
+        state,
+        lang,
+        (StatusCode::TOO_MANY_REQUESTS, Some(banner)),
+        (form, Errors::new()),
+    )
+    .await?;
+    Ok(retry_after(page, wait))
+}
+
+/// The code form again over a limit, as [`form_limited`].
+fn verify_limited(
+    state: &AppState,
+    lang: &str,
+    id: Uuid,
+    (code_id, entered): (&str, &str),
+    (lead, wait): (String, u64),
+) -> Result<Response, ApiError> {
+    let banner = Banner::alert(lead, None);
+    let page = public_verify_view(
+        state,
+        lang,
+        id,
+        (StatusCode::TOO_MANY_REQUESTS, Some(banner)),
+        (code_id, entered, None),
+    )?;
+    Ok(retry_after(page, wait))
+}
+
 async fn public_submit(
     State(state): State<AppState>,
+    Peer(peer): Peer,
     headers: HeaderMap,
     form: Result<Form<NewForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
-    let form = match form {
-        Ok(Form(form)) => form,
-        Err(e) => {
-            let lang = page_lang(&state, None, &headers);
-            return unreadable(&state, &lang, Area::Public, e.status());
-        }
+    let form = match read_form(&state, &headers, Area::Public, form)? {
+        Ok(form) => form,
+        Err(answer) => return Ok(answer),
     };
     let lang = page_lang(&state, form.lang.as_deref(), &headers);
     if !same_site(&headers) {
         return refused(&state, &lang, Area::Public);
     }
     let words = Words::of(&state, &lang);
+    if let Some(wait) = over_budget(&state, peer) {
+        let lead = words.get("ui_pc_too_many");
+        return form_limited(&state, &lang, &form, (lead, wait)).await;
+    }
     let mut identifiers = BTreeMap::new();
     let phone = given(form.phone.as_deref());
     if let Some(phone) = phone {
@@ -2339,30 +2402,13 @@ async fn public_submit(
         ))),
         Err(EngineError::Limited {
             message,
-            retry_after,
+            retry_after: wait,
         }) => {
-            let mut response = public_form_view(
-                &state,
-                &lang,
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    Some(Banner::alert(limited_message(&words, &message), None)),
-                ),
-                (&form, Errors::new()),
-            )
-            .await?;
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-            Ok(response)
+            let lead = limited_message(&words, &message);
+            form_limited(&state, &lang, &form, (lead, wait)).await
         }
         Err(e) => {
-            let r = refusal(&words, e)?;
-            let mut errors = Errors::new();
-            if let Some((field, message)) = &r.field {
-                let (name, text) = new_request_error(&words, field, message);
-                errors.insert(name, text);
-            }
+            let (r, errors) = new_request_refusal(&words, e)?;
             // The person's form is in their language: the engine's words are not shown.
             let banner = Banner::alert(words.get("ui_form_invalid_heading"), None);
             public_form_view(&state, &lang, (r.status, Some(banner)), (&form, errors)).await
@@ -2443,29 +2489,46 @@ async fn public_verify_page(
     )
 }
 
+/// A code form's post: the form, its language and the request's id, or the page that
+/// answers it (unreadable, from another site, no such request).
+fn code_post(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    form: Result<Form<VerifyForm>, FormRejection>,
+) -> Result<Result<(VerifyForm, String, Uuid), Response>, ApiError> {
+    let form = match read_form(state, headers, Area::Public, form)? {
+        Ok(form) => form,
+        Err(answer) => return Ok(Err(answer)),
+    };
+    let lang = page_lang(state, form.lang.as_deref(), headers);
+    if !same_site(headers) {
+        return Ok(Err(refused(state, &lang, Area::Public)?));
+    }
+    let Some(id) = parse_id(id) else {
+        return Ok(Err(not_found(state, &lang, Area::Public)?));
+    };
+    Ok(Ok((form, lang, id)))
+}
+
 async fn public_verify(
     State(state): State<AppState>,
+    Peer(peer): Peer,
     headers: HeaderMap,
     Path(id): Path<String>,
     form: Result<Form<VerifyForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
-    let form = match form {
-        Ok(Form(form)) => form,
-        Err(e) => {
-            let lang = page_lang(&state, None, &headers);
-            return unreadable(&state, &lang, Area::Public, e.status());
-        }
-    };
-    let lang = page_lang(&state, form.lang.as_deref(), &headers);
-    if !same_site(&headers) {
-        return refused(&state, &lang, Area::Public);
-    }
-    let Some(id) = parse_id(&id) else {
-        return not_found(&state, &lang, Area::Public);
+    let (form, lang, id) = match code_post(&state, &headers, &id, form)? {
+        Ok(read) => read,
+        Err(answer) => return Ok(answer),
     };
     let code_id = form.code_id.as_deref().unwrap_or_default().trim();
     let entered = form.code.as_deref().unwrap_or_default();
     let words = Words::of(&state, &lang);
+    if let Some(wait) = over_budget(&state, peer) {
+        let lead = words.get("ui_pc_too_many");
+        return verify_limited(&state, &lang, id, (code_id, entered.trim()), (lead, wait));
+    }
     let result = match code_id.parse::<Uuid>() {
         Ok(code) => state.engine.verify_public(id, code, entered).await,
         Err(_) => Err(EngineError::Invalid {
@@ -2505,25 +2568,21 @@ async fn public_verify(
 
 async fn public_resend(
     State(state): State<AppState>,
+    Peer(peer): Peer,
     headers: HeaderMap,
     Path(id): Path<String>,
     form: Result<Form<VerifyForm>, FormRejection>,
 ) -> Result<Response, ApiError> {
-    let form = match form {
-        Ok(Form(form)) => form,
-        Err(e) => {
-            let lang = page_lang(&state, None, &headers);
-            return unreadable(&state, &lang, Area::Public, e.status());
-        }
-    };
-    let lang = page_lang(&state, form.lang.as_deref(), &headers);
-    if !same_site(&headers) {
-        return refused(&state, &lang, Area::Public);
-    }
-    let Some(id) = parse_id(&id) else {
-        return not_found(&state, &lang, Area::Public);
+    let (form, lang, id) = match code_post(&state, &headers, &id, form)? {
+        Ok(read) => read,
+        Err(answer) => return Ok(answer),
     };
     let words = Words::of(&state, &lang);
+    let code_id = form.code_id.as_deref().unwrap_or_default();
+    if let Some(wait) = over_budget(&state, peer) {
+        let lead = words.get("ui_pc_too_many");
+        return verify_limited(&state, &lang, id, (code_id, ""), (lead, wait));
+    }
     match state.engine.resend_code(id).await {
         Ok(sub) => Ok(see_other(&localized(
             &state,
@@ -2536,22 +2595,10 @@ async fn public_resend(
         ))),
         Err(EngineError::Limited {
             message,
-            retry_after,
+            retry_after: wait,
         }) => {
-            let mut response = public_verify_view(
-                &state,
-                &lang,
-                id,
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    Some(Banner::alert(limited_message(&words, &message), None)),
-                ),
-                (form.code_id.as_deref().unwrap_or_default(), "", None),
-            )?;
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-            Ok(response)
+            let lead = limited_message(&words, &message);
+            verify_limited(&state, &lang, id, (code_id, ""), (lead, wait))
         }
         Err(EngineError::NotFound { .. }) => message(
             &state,
@@ -2756,21 +2803,19 @@ async fn console_list(
         Ok(v) => v,
         Err(e) => return staff_denied(&state, &s, e),
     };
-    let recent: Vec<RequestView> = state
-        .engine
-        .staff_requests(
-            &s.account,
-            RightsFilter {
-                scope,
-                limit: 50,
-                ..RightsFilter::default()
-            },
-        )
-        .await?
-        .into_iter()
-        .filter(|r| rstate::is_closed(&r.state))
-        .take(20)
-        .collect();
+    let recent = recently_closed(
+        state
+            .engine
+            .staff_requests(
+                &s.account,
+                RightsFilter {
+                    scope,
+                    limit: 50,
+                    ..RightsFilter::default()
+                },
+            )
+            .await?,
+    );
     let by_due = state.engine.open_by_due(scope).await?;
     let names = tenant_names(&state).await?;
     let name = |mut i: Item| {
@@ -2791,10 +2836,7 @@ async fn console_list(
         .into_iter()
         .map(name)
         .collect();
-    let overdue = open
-        .iter()
-        .filter(|i| i.days.as_ref().is_some_and(|d| d.overdue))
-        .count();
+    let overdue = open.iter().filter(|i| i.overdue()).count();
     let verifying = open
         .iter()
         .filter(|i| i.state == rstate::VERIFYING || i.state == rstate::RECEIVED)
@@ -3078,150 +3120,10 @@ async fn console_new(
             &headers,
         ))),
         Err(e) => {
-            let r = refusal(&words, e)?;
-            let mut errors = Errors::new();
-            if let Some((field, message)) = &r.field {
-                let (name, text) = new_request_error(&words, field, message);
-                errors.insert(name, text);
-            }
+            let (r, errors) = new_request_refusal(&words, e)?;
             console_new_view(&state, &s, (r.status, Some(r.banner)), (&form, errors))
         }
     }
-}
-
-async fn console_detail_view(
-    state: &AppState,
-    s: &Staff,
-    id: Uuid,
-    (status, banner): (StatusCode, Option<Banner>),
-    (form, errors): (&ActForm, Errors),
-) -> Result<Response, ApiError> {
-    let words = Words::of(state, &s.lang);
-    let view = match state.engine.staff_request(&s.account, id).await {
-        Ok(v) => v,
-        Err(EngineError::NotFound { .. }) => return not_found(state, &s.lang, Area::Console),
-        Err(e) => return staff_denied(state, s, e),
-    };
-    let children = if view.tenant.is_none() {
-        state.engine.child_requests(id).await?
-    } else {
-        Vec::new()
-    };
-    let mut actors = Actors::default();
-    let mut all: Vec<&RequestView> = vec![&view];
-    all.extend(children.iter());
-    actors.learn(state, &words, Viewer::Staff, &all).await?;
-    let names = tenant_names(state).await?;
-    let with_name = |v: &RequestView| {
-        let mut i = item(state, &words, &s.lang, (Viewer::Staff, &actors), v);
-        i.tenant_name = v.tenant.and_then(|t| names.get(&t).cloned());
-        i
-    };
-    let r = with_name(&view);
-    let children: Vec<Item> = children.iter().map(with_name).collect();
-    let letter = if rstate::is_closed(&view.state) {
-        state.engine.confirmation(view.id).await?
-    } else {
-        None
-    };
-    let mut page = s.page(
-        "console_requests_detail.html",
-        format!("{} · {}", words.get("ui_rq_request"), r.right_label),
-    );
-    page.status = status;
-    page.banner = banner;
-    render(
-        state,
-        &s.lang,
-        page,
-        context! {
-            r => r,
-            children => children,
-            console => true,
-            show_customer => true,
-            base => safe("/console/requests".into()),
-            letter_link => view.detail.letter.as_ref().map(|_| safe(format!("/console/requests/{id}/letter"))),
-            actions => actions(&view, true),
-            action => safe(format!("/console/requests/{id}")),
-            back => safe("/console/requests".into()),
-            reasons => denial_choices(&words),
-            records => Vec::<Labelled>::new(),
-            confirmation => letter,
-            form => form,
-            errors => errors,
-        },
-    )
-}
-
-async fn console_detail(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
-) -> Result<Response, ApiError> {
-    let lang = page_lang(&state, q.lang.as_deref(), &headers);
-    let s = match staff(&state, &headers, lang).await? {
-        Ok(s) => s,
-        Err(answer) => return Ok(answer),
-    };
-    let Some(id) = parse_id(&id) else {
-        return not_found(&state, &s.lang, Area::Console);
-    };
-    let words = Words::of(&state, &s.lang);
-    let banner = done_banner(&words, q.done.as_deref());
-    console_detail_view(
-        &state,
-        &s,
-        id,
-        (StatusCode::OK, banner),
-        (&ActForm::default(), Errors::new()),
-    )
-    .await
-}
-
-async fn console_act(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    form: Result<Form<ActForm>, FormRejection>,
-) -> Result<Response, ApiError> {
-    let form = match form {
-        Ok(Form(form)) => form,
-        Err(e) => {
-            let lang = page_lang(&state, None, &headers);
-            return unreadable(&state, &lang, Area::Console, e.status());
-        }
-    };
-    let lang = page_lang(&state, form.lang.as_deref(), &headers);
-    if !same_site(&headers) {
-        return refused(&state, &lang, Area::Console);
-    }
-    let s = match staff(&state, &headers, lang).await? {
-        Ok(s) => s,
-        Err(answer) => return Ok(answer),
-    };
-    if !staff_form_ok(&state, &headers, &s, form.csrf.as_deref()) {
-        return refused(&state, &s.lang, Area::Console);
-    }
-    let Some(id) = parse_id(&id) else {
-        return not_found(&state, &s.lang, Area::Console);
-    };
-    let handler = Handler::Staff(Box::new(s.account.clone()));
-    let lang = s.lang.clone();
-    let again = |status, banner, form: ActForm, errors| {
-        let state = state.clone();
-        async move { console_detail_view(&state, &s, id, (status, banner), (&form, errors)).await }
-    };
-    acted(
-        &state,
-        &headers,
-        (&lang, Area::Console),
-        id,
-        &handler,
-        form,
-        again,
-    )
-    .await
 }
 
 /// The scanned letter of a request, as a download: its own media type when it is one a

@@ -1182,15 +1182,46 @@ pub(crate) async fn release(
 /// too few to lock a list of strangers' accounts.
 pub(crate) const REPORTS_PER_HOUR: usize = 5;
 
-/// Remembers when each client address last filed compromise reports (in memory, per process).
+/// How many of the privacy center's forms (a new request, a code, a new code) one client
+/// address may post per hour: a person needs a handful; the engine limits codes per request and
+/// per address besides.
+pub(crate) const PRIVACY_CENTER_PER_HOUR: usize = 20;
+
+/// What a client address's posts are counted for, each with its own budget per hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum ClientBudget {
+    /// Compromise reports (the API's and the form's).
+    Reports,
+    /// The public privacy center's forms.
+    PrivacyCenter,
+}
+
+impl ClientBudget {
+    fn per_hour(self) -> usize {
+        match self {
+            Self::Reports => REPORTS_PER_HOUR,
+            Self::PrivacyCenter => PRIVACY_CENTER_PER_HOUR,
+        }
+    }
+}
+
+/// Remembers when each client address last posted what a [`ClientBudget`] counts (in memory,
+/// per process).
 #[derive(Debug, Default)]
 pub(crate) struct ReportLimiter(
-    std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, Vec<std::time::Instant>>>,
+    std::sync::Mutex<
+        std::collections::HashMap<(ClientBudget, std::net::IpAddr), Vec<std::time::Instant>>,
+    >,
 );
 
 impl ReportLimiter {
     /// Counts a report from `ip`; `Err(seconds to wait)` when over the limit.
     pub(crate) fn admit(&self, ip: std::net::IpAddr) -> Result<(), u64> {
+        self.admit_to(ClientBudget::Reports, ip)
+    }
+
+    /// Counts a post from `ip` against `budget`; `Err(seconds to wait)` when over it.
+    pub(crate) fn admit_to(&self, budget: ClientBudget, ip: std::net::IpAddr) -> Result<(), u64> {
         let now = std::time::Instant::now();
         let hour = std::time::Duration::from_secs(3600);
         let mut map = self
@@ -1200,9 +1231,9 @@ impl ReportLimiter {
         if map.len() > 100_000 {
             map.retain(|_, times| times.iter().any(|t| now.duration_since(*t) < hour));
         }
-        let times = map.entry(ip).or_default();
+        let times = map.entry((budget, ip)).or_default();
         times.retain(|t| now.duration_since(*t) < hour);
-        if times.len() >= REPORTS_PER_HOUR {
+        if times.len() >= budget.per_hour() {
             let oldest = times.first().copied().unwrap_or(now);
             return Err(hour
                 .saturating_sub(now.duration_since(oldest))

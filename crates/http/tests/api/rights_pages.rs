@@ -128,12 +128,56 @@ async fn post(
     path: &str,
     form: &[(&str, &str)],
 ) -> reqwest::Response {
+    post_from(app, (s, true), path, SAME_SITE, form).await
+}
+
+/// What a browser says of a form from this site, and from another.
+const SAME_SITE: (&str, &str) = ("sec-fetch-site", "same-origin");
+const CROSS_SITE: (&str, &str) = ("sec-fetch-site", "cross-site");
+
+/// A page fetched (in a session, or none), after the checks every page shares.
+async fn fetch_page(app: &TestApp, s: Option<&Session>, path: &str, status: u16) -> String {
+    html(get(app, s, path).await, status).await
+}
+
+/// The page a form posted as a browser on this site would answers with.
+async fn posted(
+    app: &TestApp,
+    s: Option<&Session>,
+    path: &str,
+    form: &[(&str, &str)],
+    status: u16,
+) -> String {
+    html(post(app, s, path, form).await, status).await
+}
+
+/// A page fetched (200) and checked in `lang` with its heading, as [`words_in_place`].
+async fn in_lang(
+    app: &TestApp,
+    s: Option<&Session>,
+    path: &str,
+    (lang, heading, what): (&str, &str, &str),
+) -> String {
+    let page = fetch_page(app, s, path, 200).await;
+    words_in_place(&page, lang, heading, what);
+    page
+}
+
+/// Posts a form with `header` telling where it came from, in the session if there is one
+/// (with its token, when `csrf`).
+async fn post_from(
+    app: &TestApp,
+    (s, csrf): (Option<&Session>, bool),
+    path: &str,
+    (name, value): (&str, &str),
+    form: &[(&str, &str)],
+) -> reqwest::Response {
     let mut fields: Vec<(&str, &str)> = Vec::new();
-    let mut request = client()
-        .post(app.url(path))
-        .header("sec-fetch-site", "same-origin");
+    let mut request = client().post(app.url(path)).header(name, value);
     if let Some(s) = s {
-        fields.push(("csrf", s.csrf.as_str()));
+        if csrf {
+            fields.push(("csrf", s.csrf.as_str()));
+        }
         request = request.header("cookie", &s.cookie);
     }
     fields.extend_from_slice(form);
@@ -465,34 +509,26 @@ async fn every_request_page_renders_in_every_language_with_every_word() {
         ),
     ];
     for (lang, [list, data, center, code, new, detail]) in headings {
-        let page = html(
-            get(
-                &app,
-                Some(&customer),
-                &format!("/account/requests?lang={lang}"),
-            )
-            .await,
-            200,
+        let page = in_lang(
+            &app,
+            Some(&customer),
+            &format!("/account/requests?lang={lang}"),
+            (lang, list, "the customer's requests"),
         )
         .await;
-        words_in_place(&page, lang, list, "the customer's requests");
         assert!(page.contains("id=\"due-chart\"") || page.contains("id=\"chart-empty\""));
         assert!(
             page.contains("aria-current=\"page\">"),
             "the nav marks the page"
         );
 
-        let page = html(
-            get(
-                &app,
-                Some(&customer),
-                &format!("/account/requests/{mine}?lang={lang}"),
-            )
-            .await,
-            200,
+        let page = in_lang(
+            &app,
+            Some(&customer),
+            &format!("/account/requests/{mine}?lang={lang}"),
+            (lang, detail, "a customer's request"),
         )
         .await;
-        words_in_place(&page, lang, detail, "a customer's request");
         assert!(
             page.contains(&format!("href=\"/account/requests/{mine}/export\"")),
             "{lang}: the export link"
@@ -502,38 +538,37 @@ async fn every_request_page_renders_in_every_language_with_every_word() {
             "{lang}: the letter"
         );
 
-        let page = html(
-            get(&app, Some(&customer), &format!("/account/data?lang={lang}")).await,
-            200,
+        in_lang(
+            &app,
+            Some(&customer),
+            &format!("/account/data?lang={lang}"),
+            (lang, data, "the end users' data"),
         )
         .await;
-        words_in_place(&page, lang, data, "the end users' data");
 
-        let found = html(
-            post(
-                &app,
-                Some(&customer),
-                "/account/data",
-                &[
-                    ("op", "find"),
-                    ("kind", "phone"),
-                    ("value", "+31612345678"),
-                    ("lang", lang),
-                ],
-            )
-            .await,
+        let found = posted(
+            &app,
+            Some(&customer),
+            "/account/data",
+            &[
+                ("op", "find"),
+                ("kind", "phone"),
+                ("value", "+31612345678"),
+                ("lang", lang),
+            ],
             200,
         )
         .await;
         words_in_place(&found, lang, data, "an end user's records");
         assert!(found.contains("id=\"file-erasure\""));
 
-        let page = html(
-            get(&app, None, &format!("/privacy-center?lang={lang}")).await,
-            200,
+        let page = in_lang(
+            &app,
+            None,
+            &format!("/privacy-center?lang={lang}"),
+            (lang, center, "the privacy center"),
         )
         .await;
-        words_in_place(&page, lang, center, "the privacy center");
         for needle in [
             "for=\"pc-email\"",
             "value=\"access\"",
@@ -545,17 +580,19 @@ async fn every_request_page_renders_in_every_language_with_every_word() {
             assert!(page.contains(needle), "{lang}: no {needle}");
         }
 
-        let page = html(get(&app, None, &format!("{verify}&lang={lang}")).await, 200).await;
-        words_in_place(&page, lang, code, "the code form");
+        let page = in_lang(
+            &app,
+            None,
+            &format!("{verify}&lang={lang}"),
+            (lang, code, "the code form"),
+        )
+        .await;
         assert!(page.contains("autocomplete=\"one-time-code\""));
 
-        let page = html(
-            get(
-                &app,
-                None,
-                &format!("/privacy-center/requests/{public}?token={token}&lang={lang}"),
-            )
-            .await,
+        let page = fetch_page(
+            &app,
+            None,
+            &format!("/privacy-center/requests/{public}?token={token}&lang={lang}"),
             200,
         )
         .await;
@@ -567,46 +604,34 @@ async fn every_request_page_renders_in_every_language_with_every_word() {
             "{lang}: the language links keep the token"
         );
 
-        let page = html(
-            get(
-                &app,
-                Some(&officer),
-                &format!("/console/requests?lang={lang}"),
-            )
-            .await,
-            200,
+        let page = in_lang(
+            &app,
+            Some(&officer),
+            &format!("/console/requests?lang={lang}"),
+            (lang, list, "the console's requests"),
         )
         .await;
-        words_in_place(&page, lang, list, "the console's requests");
         assert!(
             page.contains("class=\"overdue-row\""),
             "{lang}: the overdue request"
         );
 
-        let page = html(
-            get(
-                &app,
-                Some(&officer),
-                &format!("/console/requests/new?lang={lang}"),
-            )
-            .await,
-            200,
+        let page = in_lang(
+            &app,
+            Some(&officer),
+            &format!("/console/requests/new?lang={lang}"),
+            (lang, new, "the entry form"),
         )
         .await;
-        words_in_place(&page, lang, new, "the entry form");
         assert!(page.contains("enctype=\"multipart/form-data\""));
 
-        let page = html(
-            get(
-                &app,
-                Some(&officer),
-                &format!("/console/requests/{postal}?lang={lang}"),
-            )
-            .await,
-            200,
+        let page = in_lang(
+            &app,
+            Some(&officer),
+            &format!("/console/requests/{postal}?lang={lang}"),
+            (lang, detail, "a postal request"),
         )
         .await;
-        words_in_place(&page, lang, detail, "a postal request");
         assert!(
             page.contains("id=\"confirm-form\""),
             "{lang}: confirm identity"
@@ -623,33 +648,25 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
     store(&app, tenant, vec![sms("+31687654321", "See you at 8")]).await;
 
     // The form, in Dutch.
-    let page = html(get(&app, None, "/privacy-center?lang=nl").await, 200).await;
+    let page = fetch_page(&app, None, "/privacy-center?lang=nl", 200).await;
     assert!(page.contains("action=\"/privacy-center\""));
 
     // From another site: refused, and nothing is mailed.
-    let mut forged = client()
-        .post(app.url("/privacy-center"))
-        .header("sec-fetch-site", "cross-site")
-        .form(&[
-            ("email", "ann@example.org"),
-            ("right", "access"),
-            ("lang", "nl"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let ann = [
+        ("email", "ann@example.org"),
+        ("right", "access"),
+        ("lang", "nl"),
+    ];
+    let forged = post_from(&app, (None, false), "/privacy-center", CROSS_SITE, &ann).await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
-    forged = client()
-        .post(app.url("/privacy-center"))
-        .header("origin", "https://evil.example")
-        .form(&[
-            ("email", "ann@example.org"),
-            ("right", "access"),
-            ("lang", "nl"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let forged = post_from(
+        &app,
+        (None, false),
+        "/privacy-center",
+        ("origin", "https://evil.example"),
+        &ann,
+    )
+    .await;
     let refused = html(forged, 403).await;
     assert!(
         refused.contains(&format!("<h1>{}</h1>", words("nl")["ui-refused-heading"])),
@@ -657,20 +674,17 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
     );
 
     // A bad phone number is named at its field, the entries kept.
-    let bad = html(
-        post(
-            &app,
-            None,
-            "/privacy-center",
-            &[
-                ("email", "ann@example.org"),
-                ("right", "access"),
-                ("regime", "gdpr"),
-                ("phone", "not a number"),
-                ("lang", "nl"),
-            ],
-        )
-        .await,
+    let bad = posted(
+        &app,
+        None,
+        "/privacy-center",
+        &[
+            ("email", "ann@example.org"),
+            ("right", "access"),
+            ("regime", "gdpr"),
+            ("phone", "not a number"),
+            ("lang", "nl"),
+        ],
         422,
     )
     .await;
@@ -727,7 +741,7 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
     let first_code = code_in(&codes_to(&mails, "ann@example.org", 1).body);
 
     // The code form; a new code replaces the first.
-    let page = html(get(&app, None, &verify).await, 200).await;
+    let page = fetch_page(&app, None, &verify, 200).await;
     let code_id = hidden(&page, "code_id");
     let resent = post(
         &app,
@@ -739,7 +753,7 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
     assert_eq!(resent.status(), StatusCode::SEE_OTHER);
     let verify = location(&resent);
     assert!(verify.contains("&sent=1"), "{verify}");
-    let page = html(get(&app, None, &verify).await, 200).await;
+    let page = fetch_page(&app, None, &verify, 200).await;
     assert!(page.contains("Er is een nieuwe code onderweg."));
     let code_id = hidden(&page, "code_id");
     dispatch(&app, &sink).await;
@@ -749,14 +763,11 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
     // Wrong codes: said at the field, the entry kept, and the tries counted down.
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for left in [4, 3] {
-        let page = html(
-            post(
-                &app,
-                None,
-                &format!("/privacy-center/requests/{id}/verify"),
-                &[("code_id", &code_id), ("code", wrong), ("lang", "nl")],
-            )
-            .await,
+        let page = posted(
+            &app,
+            None,
+            &format!("/privacy-center/requests/{id}/verify"),
+            &[("code_id", &code_id), ("code", wrong), ("lang", "nl")],
             422,
         )
         .await;
@@ -774,31 +785,25 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
     }
     // The replaced code is not this request's current one… unless it is the same digits.
     if first_code != code {
-        let page = html(
-            post(
-                &app,
-                None,
-                &format!("/privacy-center/requests/{id}/verify"),
-                &[("code_id", &code_id), ("code", &first_code), ("lang", "nl")],
-            )
-            .await,
+        let page = posted(
+            &app,
+            None,
+            &format!("/privacy-center/requests/{id}/verify"),
+            &[("code_id", &code_id), ("code", &first_code), ("lang", "nl")],
             422,
         )
         .await;
         assert!(page.contains("U hebt nog 2 pogingen."), "{page}");
     }
     // Cross-site: refused.
-    let forged = client()
-        .post(app.url(&format!("/privacy-center/requests/{id}/verify")))
-        .header("sec-fetch-site", "cross-site")
-        .form(&[
-            ("code_id", code_id.as_str()),
-            ("code", code.as_str()),
-            ("lang", "nl"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let forged = post_from(
+        &app,
+        (None, false),
+        &format!("/privacy-center/requests/{id}/verify"),
+        CROSS_SITE,
+        &[("code_id", &code_id), ("code", &code), ("lang", "nl")],
+    )
+    .await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 
     // The right code: to the status page, with its token.
@@ -816,7 +821,7 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
         status,
         format!("/privacy-center/requests/{id}?token={token}&lang=nl")
     );
-    let page = html(get(&app, None, &status).await, 200).await;
+    let page = fetch_page(&app, None, &status, 200).await;
     assert!(page.contains("<table id=\"passed-on\">"), "{page}");
     assert!(page.contains("<th scope=\"row\">Texts B.V.</th>"), "{page}");
     assert!(
@@ -839,26 +844,20 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
     assert_eq!(routed[0].tenant, Some(tenant));
 
     // A wrong token shows nothing of the request.
-    let page = html(
-        get(
-            &app,
-            None,
-            &format!("/privacy-center/requests/{id}?token=0123&lang=nl"),
-        )
-        .await,
+    let page = fetch_page(
+        &app,
+        None,
+        &format!("/privacy-center/requests/{id}?token=0123&lang=nl"),
         404,
     )
     .await;
     assert!(!page.contains("Texts B.V."));
     // The code form of a confirmed request: a new code cannot be had.
-    let again = html(
-        post(
-            &app,
-            None,
-            &format!("/privacy-center/requests/{id}/resend"),
-            &[("code_id", &code_id), ("lang", "nl")],
-        )
-        .await,
+    let again = posted(
+        &app,
+        None,
+        &format!("/privacy-center/requests/{id}/resend"),
+        &[("code_id", &code_id), ("lang", "nl")],
         404,
     )
     .await;
@@ -866,13 +865,10 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
 
     // The customer finds it in the dashboard, passed on by the platform, and takes it up.
     let child = routed[0].id;
-    let page = html(
-        get(
-            &app,
-            Some(&owner),
-            &format!("/account/requests/{child}?lang=en"),
-        )
-        .await,
+    let page = fetch_page(
+        &app,
+        Some(&owner),
+        &format!("/account/requests/{child}?lang=en"),
         200,
     )
     .await;
@@ -886,7 +882,7 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
     )
     .await;
     assert_eq!(taken.status(), StatusCode::SEE_OTHER);
-    let page = html(get(&app, Some(&owner), &location(&taken)).await, 200).await;
+    let page = fetch_page(&app, Some(&owner), &location(&taken), 200).await;
     assert!(page.contains("The request is taken up."), "{page}");
     assert!(
         page.contains("id=\"request-state\">Fulfilled</span>"),
@@ -894,11 +890,59 @@ async fn a_person_files_at_the_privacy_center_confirms_with_the_mailed_code_and_
     );
     assert!(page.contains(&format!("href=\"/account/requests/{child}/export\"")));
     // The person sees it done there.
-    let page = html(get(&app, None, &status).await, 200).await;
+    let page = fetch_page(&app, None, &status, 200).await;
     assert!(
         page.contains("<th scope=\"row\">Texts B.V.</th><td>Uitgevoerd</td>"),
         "{page}"
     );
+}
+
+#[tokio::test]
+async fn one_client_address_may_post_the_privacy_centers_forms_twenty_times_an_hour() {
+    let app = spawn_app().await;
+    // Every form counts, the refused ones at their fields too.
+    let form = [
+        ("email", "ann@example.org"),
+        ("right", "access"),
+        ("regime", "gdpr"),
+        ("phone", "not a number"),
+        ("lang", "nl"),
+    ];
+    for _ in 0..20 {
+        posted(&app, None, "/privacy-center", &form, 422).await;
+    }
+    let limited = post(&app, None, "/privacy-center", &form).await;
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let page = html(limited, 429).await;
+    assert!(page.contains(&words("nl")["ui-pc-too-many"]), "{page}");
+    assert!(
+        page.contains("value=\"ann@example.org\""),
+        "the entries are kept"
+    );
+    // The code forms share the budget.
+    let id = uuid::Uuid::now_v7();
+    let code = uuid::Uuid::now_v7().to_string();
+    for path in ["verify", "resend"] {
+        let page = posted(
+            &app,
+            None,
+            &format!("/privacy-center/requests/{id}/{path}"),
+            &[("code_id", &code), ("code", "123456"), ("lang", "en")],
+            429,
+        )
+        .await;
+        assert!(page.contains(&words("en")["ui-pc-too-many"]), "{page}");
+        assert!(page.contains(&format!("value=\"{code}\"")), "{page}");
+    }
+    // Other sites' posts are refused before they count, and reading is not limited.
+    let forged = post_from(&app, (None, false), "/privacy-center", CROSS_SITE, &form).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    fetch_page(&app, None, "/privacy-center?lang=nl", 200).await;
 }
 
 #[tokio::test]
@@ -917,19 +961,16 @@ async fn a_customer_finds_an_end_user_by_phone_downloads_their_data_and_erases_i
     .await;
 
     // Found by the number as people write it.
-    let page = html(
-        post(
-            &app,
-            Some(&customer),
-            "/account/data",
-            &[
-                ("op", "find"),
-                ("kind", "phone"),
-                ("value", "06 1234 5678"),
-                ("lang", "en"),
-            ],
-        )
-        .await,
+    let page = posted(
+        &app,
+        Some(&customer),
+        "/account/data",
+        &[
+            ("op", "find"),
+            ("kind", "phone"),
+            ("value", "06 1234 5678"),
+            ("lang", "en"),
+        ],
         200,
     )
     .await;
@@ -939,51 +980,40 @@ async fn a_customer_finds_an_end_user_by_phone_downloads_their_data_and_erases_i
     let subject = hidden(&page, "subject");
 
     // Someone unknown: said at the field.
-    let none = html(
-        post(
-            &app,
-            Some(&customer),
-            "/account/data",
-            &[
-                ("op", "find"),
-                ("kind", "email"),
-                ("value", "nobody@example.org"),
-                ("lang", "en"),
-            ],
-        )
-        .await,
+    let none = posted(
+        &app,
+        Some(&customer),
+        "/account/data",
+        &[
+            ("op", "find"),
+            ("kind", "email"),
+            ("value", "nobody@example.org"),
+            ("lang", "en"),
+        ],
         404,
     )
     .await;
     assert!(none.contains("id=\"value-error\" role=\"alert\">No person with this identifier"));
 
     // From another site, or without the session's token: refused.
-    let forged = client()
-        .post(app.url("/account/data"))
-        .header("cookie", &customer.cookie)
-        .header("sec-fetch-site", "cross-site")
-        .form(&[
-            ("csrf", customer.csrf.as_str()),
-            ("op", "file"),
-            ("subject", subject.as_str()),
-            ("right", "erasure"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let erase = [("op", "file"), ("subject", &subject), ("right", "erasure")];
+    let forged = post_from(
+        &app,
+        (Some(&customer), true),
+        "/account/data",
+        CROSS_SITE,
+        &erase,
+    )
+    .await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
-    let tokenless = client()
-        .post(app.url("/account/data"))
-        .header("cookie", &customer.cookie)
-        .header("sec-fetch-site", "same-origin")
-        .form(&[
-            ("op", "file"),
-            ("subject", subject.as_str()),
-            ("right", "erasure"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let tokenless = post_from(
+        &app,
+        (Some(&customer), false),
+        "/account/data",
+        SAME_SITE,
+        &erase,
+    )
+    .await;
     assert_eq!(tokenless.status(), StatusCode::FORBIDDEN);
 
     // Access: answered at once, with a download.
@@ -1009,7 +1039,7 @@ async fn a_customer_finds_an_end_user_by_phone_downloads_their_data_and_erases_i
     let filed = file("access").await;
     assert_eq!(filed.status(), StatusCode::SEE_OTHER);
     let access = id_in(&location(&filed), "/account/requests/");
-    let page = html(get(&app, Some(&customer), &location(&filed)).await, 200).await;
+    let page = fetch_page(&app, Some(&customer), &location(&filed), 200).await;
     assert!(page.contains("The request is filed."));
     assert!(
         page.contains("id=\"request-state\">Fulfilled</span>"),
@@ -1028,7 +1058,7 @@ async fn a_customer_finds_an_end_user_by_phone_downloads_their_data_and_erases_i
     // Erasure: done, and the check after it passed.
     let filed = file("erasure").await;
     assert_eq!(filed.status(), StatusCode::SEE_OTHER);
-    let page = html(get(&app, Some(&customer), &location(&filed)).await, 200).await;
+    let page = fetch_page(&app, Some(&customer), &location(&filed), 200).await;
     assert!(
         page.contains("id=\"request-state\">Fulfilled</span>")
             || page.contains("id=\"request-state\">Partly fulfilled</span>"),
@@ -1068,17 +1098,13 @@ async fn a_customer_finds_an_end_user_by_phone_downloads_their_data_and_erases_i
     assert!(!page.contains("Ana Customer-Contact"), "{page}");
 
     // The list: both closed, none open.
-    let page = html(
-        get(&app, Some(&customer), "/account/requests?lang=en").await,
-        200,
-    )
-    .await;
+    let page = fetch_page(&app, Some(&customer), "/account/requests?lang=en", 200).await;
     assert!(page.contains("id=\"chart-empty\""));
     assert!(page.contains("<table id=\"recent-requests\""));
 
     // Staff are sent to the console.
     let officer = staff(&app, "officer", "compliance-officer").await;
-    let page = html(get(&app, Some(&officer), "/account/requests").await, 403).await;
+    let page = fetch_page(&app, Some(&officer), "/account/requests", 403).await;
     assert!(page.contains("Staff handle requests in the staff console."));
     assert!(page.contains("href=\"/console/requests?lang=en\""));
     // And nobody signed in, to the sign-in page.
@@ -1096,11 +1122,7 @@ async fn staff_enter_a_postal_request_with_its_letter_and_confirm_the_identity()
         b"%PDF-1.4\n% a scanned letter\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
     // The form is for staff only.
-    let page = html(
-        get(&app, Some(&customer), "/console/requests/new").await,
-        403,
-    )
-    .await;
+    let page = fetch_page(&app, Some(&customer), "/console/requests/new", 403).await;
     assert!(page.contains("The staff console is only for staff accounts."));
 
     // Without the session's token: refused.
@@ -1205,7 +1227,7 @@ async fn staff_enter_a_postal_request_with_its_letter_and_confirm_the_identity()
     assert_eq!(entered.status(), StatusCode::SEE_OTHER);
     let to = location(&entered);
     let id = id_in(&to, "/console/requests/");
-    let page = html(get(&app, Some(&officer), &to).await, 200).await;
+    let page = fetch_page(&app, Some(&officer), &to, 200).await;
     assert!(page.contains("The request is filed."));
     assert!(
         page.contains("id=\"request-state\">Verifying identity</span>"),
@@ -1235,11 +1257,7 @@ async fn staff_enter_a_postal_request_with_its_letter_and_confirm_the_identity()
     assert_eq!(download.bytes().await.unwrap().as_ref(), letter);
 
     // The list: waiting for verification.
-    let page = html(
-        get(&app, Some(&officer), "/console/requests?lang=en").await,
-        200,
-    )
-    .await;
+    let page = fetch_page(&app, Some(&officer), "/console/requests?lang=en", 200).await;
     assert!(page.contains(&format!("href=\"/console/requests/{id}?lang=en\"")));
     assert!(
         page.contains("aria-current=\"page\">Requests</a>"),
@@ -1247,14 +1265,11 @@ async fn staff_enter_a_postal_request_with_its_letter_and_confirm_the_identity()
     );
 
     // Confirming needs to say how; then the request is routed and answered.
-    let page = html(
-        post(
-            &app,
-            Some(&officer),
-            &format!("/console/requests/{id}"),
-            &[("op", "confirm"), ("how", " "), ("lang", "en")],
-        )
-        .await,
+    let page = posted(
+        &app,
+        Some(&officer),
+        &format!("/console/requests/{id}"),
+        &[("op", "confirm"), ("how", " "), ("lang", "en")],
         422,
     )
     .await;
@@ -1278,7 +1293,7 @@ async fn staff_enter_a_postal_request_with_its_letter_and_confirm_the_identity()
         location(&confirmed),
         format!("/console/requests/{id}?done=confirm")
     );
-    let page = html(get(&app, Some(&officer), &location(&confirmed)).await, 200).await;
+    let page = fetch_page(&app, Some(&officer), &location(&confirmed), 200).await;
     assert!(page.contains("The identity is confirmed and the request is passed on."));
     assert!(
         page.contains("id=\"request-state\">Fulfilled</span>"),
@@ -1299,13 +1314,13 @@ async fn staff_enter_a_postal_request_with_its_letter_and_confirm_the_identity()
     );
 
     // Cross-site: refused.
-    let forged = client()
-        .post(app.url(&format!("/console/requests/{id}")))
-        .header("cookie", &officer.cookie)
-        .header("sec-fetch-site", "cross-site")
-        .form(&[("csrf", officer.csrf.as_str()), ("op", "withdraw")])
-        .send()
-        .await
-        .unwrap();
+    let forged = post_from(
+        &app,
+        (Some(&officer), true),
+        &format!("/console/requests/{id}"),
+        CROSS_SITE,
+        &[("op", "withdraw")],
+    )
+    .await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
 }
