@@ -712,3 +712,97 @@ async fn confirmations_are_kept_five_years_then_deleted() {
     assert_eq!(s.engine.purge_confirmations().await.unwrap(), 1);
     assert!(s.engine.confirmation(view.id).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn a_fee_is_charged_only_while_the_policy_in_force_allows_one() {
+    // The seeds' policy with the 2016 statement in force: "a fee of up to £10".
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/messagebird");
+    custodian_testkit::copy_dir(&source, dir.path());
+    let manifest = dir.path().join("policy.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("current = \"2023\"", "current = \"2016\""),
+    )
+    .unwrap();
+    let (policy, report) = custodian_policy::load(dir.path());
+    let policy = policy.unwrap_or_else(|| panic!("{}", report.render(false)));
+
+    for (policy, expected) in [(policy, Some("GBP 10.00")), (seeds_policy(), None)] {
+        let db = TestDb::new().await;
+        let master = Arc::new(MasterKey::generate());
+        let store = custodian_store::open(&db.location, chain_key(&master))
+            .await
+            .unwrap();
+        let keys = custodian_store::open_keys(&db.location).await.unwrap();
+        let engine = Engine::new(
+            store,
+            keys,
+            Arc::new(policy),
+            Arc::new(custodian_core::SystemClock),
+            master,
+        )
+        .await
+        .unwrap()
+        .with_rights_settings(custodian_engine::RightsSettings {
+            fee: Some(25.0),
+            ..custodian_engine::RightsSettings::default()
+        });
+        let t = engine
+            .create_tenant(&Actor::Cli, "Acme", Some("NL"))
+            .await
+            .unwrap();
+        let scopes: Vec<String> = Scope::ALL.iter().map(|s| s.as_str().to_string()).collect();
+        let key = engine
+            .create_api_key(&Actor::Cli, t.id, "test", &scopes)
+            .await
+            .unwrap();
+        let p = engine.authenticate(&key.token).await.unwrap();
+        let view = engine
+            .file_request(&p, Channel::Api, request("access", "phone", "+31612345678"))
+            .await
+            .unwrap();
+        // Capped at the policy's maximum; none at all under the 2023 statement.
+        assert_eq!(view.detail.fee.as_deref(), expected);
+    }
+}
+
+#[tokio::test]
+async fn an_expired_code_says_so_and_a_new_one_works() {
+    let s = setup().await;
+    let submitted = s
+        .engine
+        .submit_public(NewRequest {
+            right: "access".into(),
+            requester: Requester {
+                email: Some("ivy@example.com".into()),
+                ..Requester::default()
+            },
+            ..NewRequest::default()
+        })
+        .await
+        .unwrap();
+    s.clock.set("2026-01-31T10:31:00Z".parse().unwrap());
+    match s
+        .engine
+        .verify_public(submitted.request, submitted.code, "123456")
+        .await
+    {
+        Err(EngineError::Invalid {
+            field: "code",
+            message,
+        }) => {
+            assert!(message.contains("expired"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Three codes an hour per address: the first plus two more, then a clear refusal.
+    let again = s.engine.resend_code(submitted.request).await.unwrap();
+    s.engine.resend_code(submitted.request).await.unwrap();
+    assert!(matches!(
+        s.engine.resend_code(submitted.request).await,
+        Err(EngineError::Limited { .. })
+    ));
+    assert!(again.expires_at > s.engine.clock().now());
+}
