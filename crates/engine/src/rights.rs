@@ -492,12 +492,17 @@ pub enum Handler {
 }
 
 impl Handler {
-    pub(crate) fn actor(&self) -> String {
+    /// Who acts.
+    pub(crate) fn by(&self) -> Actor {
         match self {
-            Handler::Tenant(p) => p.actor().to_string(),
-            Handler::Staff(a) => Actor::Account(a.id).to_string(),
-            Handler::System => Actor::System.to_string(),
+            Handler::Tenant(p) => p.actor(),
+            Handler::Staff(a) => Actor::Account(a.id),
+            Handler::System => Actor::System,
         }
+    }
+
+    pub(crate) fn actor(&self) -> String {
+        self.by().to_string()
     }
 }
 

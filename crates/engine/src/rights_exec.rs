@@ -139,16 +139,7 @@ impl Engine {
             .await?;
             return self.row_of(id).await;
         };
-        let principal = Principal {
-            tenant,
-            by: match &handler {
-                Handler::Tenant(p) => p.by.clone(),
-                Handler::Staff(a) => Actor::Account(a.id),
-                Handler::System => Actor::System,
-            },
-            scopes: vec![Scope::RecordsRead, Scope::RecordsWrite],
-            reason: Some(format!("data subject request {}", row.id)),
-        };
+        let principal = self.acting_principal(&handler, tenant, row.id);
         match right {
             Right::Access | Right::Portability => {
                 let rows = self.subject_rows(tenant, subject).await?;
@@ -300,11 +291,7 @@ impl Engine {
     fn acting_principal(&self, handler: &Handler, tenant: TenantId, id: Uuid) -> Principal {
         Principal {
             tenant,
-            by: match handler {
-                Handler::Tenant(p) => p.by.clone(),
-                Handler::Staff(a) => Actor::Account(a.id),
-                Handler::System => Actor::System,
-            },
+            by: handler.by(),
             scopes: vec![Scope::RecordsRead, Scope::RecordsWrite],
             reason: Some(format!("data subject request {id}")),
         }

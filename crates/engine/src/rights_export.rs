@@ -55,6 +55,16 @@ impl Spool {
     }
 }
 
+/// Who reads the records of an export: Custodian, for the request.
+fn reader(tenant: TenantId, request: Uuid) -> Principal {
+    Principal {
+        tenant,
+        by: Actor::System,
+        scopes: vec![Scope::RecordsRead],
+        reason: Some(format!("data subject request {request}")),
+    }
+}
+
 fn exportable(
     row: &RightsRequestRow,
     now: jiff::Timestamp,
@@ -130,12 +140,7 @@ impl Engine {
         let mut categories: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
             std::collections::BTreeMap::new();
         for (tenant, subject) in &source.subjects {
-            let principal = Principal {
-                tenant: *tenant,
-                by: Actor::System,
-                scopes: vec![Scope::RecordsRead],
-                reason: Some(format!("data subject request {}", source.request)),
-            };
+            let principal = reader(*tenant, source.request);
             let mut after: Option<RecordId> = None;
             loop {
                 let rows = self
@@ -181,12 +186,7 @@ impl Engine {
             let cats: Vec<String> = cats.iter().cloned().collect();
             bundle.begin_csv(product, &cats).map_err(io)?;
             for (tenant, subject) in &source.subjects {
-                let principal = Principal {
-                    tenant: *tenant,
-                    by: Actor::System,
-                    scopes: vec![Scope::RecordsRead],
-                    reason: Some(format!("data subject request {}", source.request)),
-                };
+                let principal = reader(*tenant, source.request);
                 let mut after: Option<RecordId> = None;
                 loop {
                     let rows = self

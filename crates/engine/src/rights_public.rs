@@ -73,20 +73,8 @@ impl Engine {
         new.identifiers
             .entry("email".into())
             .or_insert_with(|| email.as_str().to_string());
-        let now = self.clock.now();
         let index = self.account_index(&email);
-        let recent = self
-            .store
-            .verification_codes_since(&index, now - SignedDuration::from_hours(1))
-            .await?;
-        if recent >= CODES_PER_HOUR {
-            return Err(EngineError::Limited {
-                message: format!(
-                    "this address got {CODES_PER_HOUR} codes in the last hour; use the latest one, or try again in an hour"
-                ),
-                retry_after: 3_600,
-            });
-        }
+        self.code_allowed(&index).await?;
         let (row, _detail, _) = self.new_row(
             None,
             Channel::PrivacyCenter,
@@ -94,26 +82,58 @@ impl Engine {
             state::VERIFYING,
             "privacy-center",
         )?;
+        let audit = self.rights_audit("privacy-center", "request.filed", &row, None);
+        self.issue_code(&row, index, true, audit).await
+    }
+
+    /// Refuses a code to an address that had [`CODES_PER_HOUR`] in the last hour.
+    async fn code_allowed(&self, index: &[u8]) -> Result<(), EngineError> {
+        let since = self.clock.now() - SignedDuration::from_hours(1);
+        if self.store.verification_codes_since(index, since).await? >= CODES_PER_HOUR {
+            return Err(EngineError::Limited {
+                message: format!(
+                    "this address got {CODES_PER_HOUR} codes in the last hour; use the latest one, or try again in an hour"
+                ),
+                retry_after: 3_600,
+            });
+        }
+        Ok(())
+    }
+
+    /// Makes a code for `request`, stores it and queues its mail; a `new` request is stored in
+    /// the same call.
+    async fn issue_code(
+        &self,
+        request: &custodian_store::RightsRequestRow,
+        email_index: Vec<u8>,
+        new: bool,
+        audit: custodian_store::NewAuditEvent,
+    ) -> Result<PublicSubmission, EngineError> {
+        let now = self.clock.now();
         let code_id = Uuid::now_v7();
         let expires_at = now + SignedDuration::from_mins(CODE_MINUTES);
-        let code = VerificationCodeRow {
-            id: code_id,
-            email_index: index,
-            code_hash: self.code_hash(code_id, &self.code_for(code_id)),
-            created_at: now,
-            expires_at,
-            attempts: 0,
-            used_at: None,
-            detail_sealed: row.id.as_bytes().to_vec(),
-        };
-        self.store.create_verification_code(&code).await?;
-        let audit = self.rights_audit("privacy-center", "request.filed", &row, None);
+        self.store
+            .create_verification_code(&VerificationCodeRow {
+                id: code_id,
+                email_index,
+                code_hash: self.code_hash(code_id, &self.code_for(code_id)),
+                created_at: now,
+                expires_at,
+                attempts: 0,
+                used_at: None,
+                detail_sealed: request.id.as_bytes().to_vec(),
+            })
+            .await?;
         self.store
             .create_rights_requests(
                 None,
-                std::slice::from_ref(&row),
+                if new {
+                    std::slice::from_ref(request)
+                } else {
+                    &[]
+                },
                 &[NewRightsOutbox {
-                    request: row.id,
+                    request: request.id,
                     kind: "code".into(),
                     reference: code_id.to_string(),
                     next_at: now,
@@ -123,7 +143,7 @@ impl Engine {
             .await?;
         self.kick_mail();
         Ok(PublicSubmission {
-            request: row.id,
+            request: request.id,
             code: code_id,
             expires_at,
         })
@@ -144,55 +164,10 @@ impl Engine {
             .as_deref()
             .and_then(|e| Email::parse(e).ok())
             .ok_or(EngineError::NotFound { kind: "request" })?;
-        let now = self.clock.now();
         let index = self.account_index(&email);
-        if self
-            .store
-            .verification_codes_since(&index, now - SignedDuration::from_hours(1))
-            .await?
-            >= CODES_PER_HOUR
-        {
-            return Err(EngineError::Limited {
-                message: format!(
-                    "this address got {CODES_PER_HOUR} codes in the last hour; use the latest one, or try again in an hour"
-                ),
-                retry_after: 3_600,
-            });
-        }
-        let code_id = Uuid::now_v7();
-        let expires_at = now + SignedDuration::from_mins(CODE_MINUTES);
-        self.store
-            .create_verification_code(&VerificationCodeRow {
-                id: code_id,
-                email_index: index,
-                code_hash: self.code_hash(code_id, &self.code_for(code_id)),
-                created_at: now,
-                expires_at,
-                attempts: 0,
-                used_at: None,
-                detail_sealed: row.id.as_bytes().to_vec(),
-            })
-            .await?;
+        self.code_allowed(&index).await?;
         let audit = self.rights_audit("privacy-center", "request.code", &row, None);
-        self.store
-            .create_rights_requests(
-                None,
-                &[],
-                &[NewRightsOutbox {
-                    request: row.id,
-                    kind: "code".into(),
-                    reference: code_id.to_string(),
-                    next_at: now,
-                }],
-                &audit,
-            )
-            .await?;
-        self.kick_mail();
-        Ok(PublicSubmission {
-            request: row.id,
-            code: code_id,
-            expires_at,
-        })
+        self.issue_code(&row, index, false, audit).await
     }
 
     /// Checks the code entered for a request; right, the request is verified and routed.
