@@ -479,6 +479,15 @@ impl<'a, 'r> VersionChecker<'a, 'r> {
             self.resolve_all(f, &owner, PROCESSOR, &purpose.processors);
             self.resolve_all(f, &owner, SOURCE, &purpose.sources);
             self.resolve_all(f, &owner, RETENTION, &purpose.retention);
+            if let Some(product) = &purpose.legitimate_interest_for {
+                self.resolve(
+                    f,
+                    &format!("{owner}: `legitimate_interest_for`"),
+                    PRODUCT,
+                    product,
+                    Code::UnknownReference,
+                );
+            }
         }
         for processor in &v.processor {
             let owner = format!("processor `{}`", processor.id.as_str());
@@ -1211,6 +1220,11 @@ impl<'a, 'r> VersionChecker<'a, 'r> {
     }
 
     fn cookies(&mut self) {
+        if let Some(banner) = &self.v.cookie_banner {
+            let f = banner.file;
+            self.period(f, &banner.value.consent_lifetime);
+            self.period(f, &banner.value.refusal_lifetime);
+        }
         for cookie in &self.v.cookie {
             let f = cookie.file;
             let id = cookie.id.as_str();
@@ -1508,6 +1522,38 @@ pub fn required_messages(version: &PolicyVersion) -> Vec<(String, FileId, Span)>
     each(&mut out, "contact", &v.contact_point, |x| &x.id);
     each(&mut out, "jurisdiction", &v.jurisdiction, |x| &x.id);
     each(&mut out, "measure", &v.security_measure, |x| &x.id);
+    // A purpose that may rest on consent asks for it in words of its own.
+    let consent_bases: Vec<&str> = v
+        .legal_basis
+        .iter()
+        .filter(|b| b.kind == crate::model::LegalBasisKind::Consent)
+        .map(|b| b.id.as_str())
+        .collect();
+    for purpose in &v.purpose {
+        if purpose
+            .legal_bases
+            .iter()
+            .any(|b| consent_bases.contains(&b.as_str()))
+        {
+            out.push((
+                format!("consent-{}", purpose.id.as_str()),
+                purpose.file,
+                purpose.id.span(),
+            ));
+        }
+    }
+    if let Some(banner) = &v.cookie_banner {
+        for key in BANNER_MESSAGES {
+            out.push((format!("banner-{key}"), banner.file, 0..0));
+        }
+        for category in &v.cookie_category {
+            out.push((
+                format!("banner-name-{}", category.id.as_str()),
+                category.file,
+                category.id.span(),
+            ));
+        }
+    }
     for method in &v.payment_method {
         for field in &method.saved_fields {
             out.push((
@@ -1530,6 +1576,42 @@ pub fn required_messages(version: &PolicyVersion) -> Vec<(String, FileId, Span)>
     }
     out
 }
+
+/// The messages of the cookie banner (each `banner-<key>`), beside a name per category.
+pub const BANNER_MESSAGES: [&str; 32] = [
+    "title",
+    "intro",
+    "accept-all",
+    "reject-all",
+    "adjust",
+    "remove",
+    "gpc",
+    "removed",
+    "notice-link",
+    "open",
+    "settings-title",
+    "settings-intro",
+    "save",
+    "back",
+    "always-on",
+    "blocked",
+    "no-cookies",
+    "browser-help",
+    "table-cookie",
+    "table-provider",
+    "table-party",
+    "table-lifespan",
+    "table-hosted",
+    "table-purpose",
+    "party-first",
+    "party-third",
+    "party-both",
+    "lifespan-session",
+    "lifespan-while-tracked",
+    "lifespan-days",
+    "lifespan-months",
+    "lifespan-years",
+];
 
 /// Every message the versions need exists in every locale; every message of a locale exists in
 /// the source locale.

@@ -118,6 +118,7 @@ version_struct! {
             children: Children,
             disclosure: DisclosurePolicy,
             commitments: Commitments,
+            cookie_banner: CookieBanner,
         }
         lists {
             entity: Entity,

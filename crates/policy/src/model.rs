@@ -166,6 +166,8 @@ pub struct PolicyFile {
     /// The cookie inventory.
     #[serde(default)]
     pub cookie: Vec<Cookie>,
+    /// The cookie banner: when a visitor is asked again.
+    pub cookie_banner: Option<CookieBanner>,
     /// Children's data.
     pub children: Option<Children>,
     /// Contact points (mailboxes, teams).
@@ -783,6 +785,9 @@ pub struct Purpose {
     /// Participation is voluntary (surveys).
     #[serde(default)]
     pub voluntary: bool,
+    /// The product whose holders (existing customers) may be processed for this purpose on
+    /// legitimate interest, until they opt out; everyone else (prospects) must consent first.
+    pub legitimate_interest_for: Option<Ref>,
 }
 
 /// Where data comes from.
@@ -1184,6 +1189,21 @@ pub struct Cookie {
     pub collects: Vec<String>,
     /// Where to opt out, if the provider offers it.
     pub opt_out: Option<String>,
+}
+
+/// The cookie banner of the websites: its texts are the `banner-*` messages, its categories
+/// and cookie table come from the inventory.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct CookieBanner {
+    /// The revision of the cookie notice: raising it asks every visitor again (adding or
+    /// changing a cookie of the inventory does so too).
+    pub revision: u32,
+    /// How long a choice that accepts a category holds before the visitor is asked again (an
+    /// ISO 8601 duration).
+    pub consent_lifetime: Text,
+    /// How long a refusal of every optional category holds before the visitor is asked again.
+    pub refusal_lifetime: Text,
 }
 
 /// Children.
