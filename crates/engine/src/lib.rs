@@ -14,6 +14,8 @@ pub mod approvals;
 mod audit;
 pub mod bundle;
 pub mod cases;
+pub mod consent;
+pub mod consent_banner;
 pub mod deadlines;
 pub mod disclosure;
 pub mod drp;
@@ -60,6 +62,9 @@ pub struct Engine {
     account_settings: Arc<accounts::AccountSettings>,
     rights_settings: Arc<RightsSettings>,
     mail_kick: Arc<tokio::sync::Notify>,
+    consent_book: consent::SharedBook,
+    text_cache: consent::TextCache,
+    banner_cache: consent_banner::BannerCache,
 }
 
 /// Settings of data subject requests.
@@ -110,6 +115,9 @@ impl Engine {
             account_settings: Arc::default(),
             rights_settings: Arc::default(),
             mail_kick: Arc::default(),
+            consent_book: Arc::default(),
+            text_cache: Arc::default(),
+            banner_cache: Arc::default(),
         })
     }
 

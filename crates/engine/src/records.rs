@@ -51,6 +51,9 @@ pub struct IngestRecord {
     /// The personal data itself, keyed by data category; sealed, never stored in clear.
     #[serde(default)]
     pub data: serde_json::Map<String, serde_json::Value>,
+    /// The person's consent to the purpose, given with the record (a sign-up form's ticked
+    /// box): recorded in the consent ledger with the record, in one transaction.
+    pub consent: Option<crate::consent::InlineConsent>,
 }
 
 /// What an ingest stored.
@@ -158,6 +161,10 @@ struct Prepared {
     bucket_anchor: Option<String>,
     bucket_expires_at: Option<Timestamp>,
     plaintext: Vec<u8>,
+    /// The kind of its legal basis, for the consent gate.
+    basis: Option<custodian_policy::model::LegalBasisKind>,
+    /// Consent given with the record.
+    inline: Option<crate::consent::PreparedConsent>,
 }
 
 fn scope_name(scope: KeyScope) -> &'static str {
@@ -235,7 +242,7 @@ impl Engine {
         &self,
         v: &PolicyVersion,
         index: usize,
-        input: IngestRecord,
+        mut input: IngestRecord,
         batch: &BatchContext<'_>,
         parsed: &mut HashMap<(String, String), Identifier>,
     ) -> Result<Prepared, EngineError> {
@@ -294,6 +301,28 @@ impl Engine {
                 ),
             ));
         }
+        let basis_kind = v
+            .legal_basis
+            .iter()
+            .find(|b| b.id.as_str() == input.legal_basis)
+            .map(|b| b.kind);
+        let inline = match input.consent.take() {
+            None => None,
+            Some(_) if basis_kind != Some(custodian_policy::model::LegalBasisKind::Consent) => {
+                return Err(invalid(
+                    index,
+                    "consent",
+                    format!(
+                        "consent goes with records that rest on it; `{}` is not a consent basis",
+                        input.legal_basis
+                    ),
+                ));
+            }
+            Some(c) => Some(
+                self.prepare_inline(v, &input.purpose, c, input.occurred_at)
+                    .map_err(|(field, message)| invalid(index, &field, message))?,
+            ),
+        };
         let product_categories: BTreeSet<&str> = product
             .categories
             .iter()
@@ -625,6 +654,8 @@ impl Engine {
             bucket_anchor,
             bucket_expires_at,
             plaintext,
+            basis: basis_kind,
+            inline,
         })
     }
 
@@ -773,6 +804,7 @@ impl Engine {
             }
             subjects.push(subject);
         }
+        let (consents, consent_texts) = self.gate(principal, prepared, &subjects, now).await?;
         // One order for every writer, so that concurrent batches never wait on each other in a
         // cycle.
         links.sort_by(|a, b| a.blind_index.cmp(&b.blind_index));
@@ -874,6 +906,8 @@ impl Engine {
                 detail: Some(serde_json::json!({ "records": rows.len() }).to_string()),
             },
             records: rows,
+            consents: consents.clone(),
+            consent_texts,
             // The answer is kept only when a retry may ask for it again.
             idempotency: match idempotency_key {
                 Some(key) => Some(IdempotencyEntry {
@@ -886,6 +920,9 @@ impl Engine {
             },
         };
         self.store.store_batch(batch).await?;
+        if !consents.is_empty() {
+            self.consents().await?.apply(&consents);
+        }
         Ok(result)
     }
 
@@ -1366,6 +1403,8 @@ impl Engine {
                 links: Vec::new(),
                 buckets: Vec::new(),
                 records: vec![row],
+                consents: Vec::new(),
+                consent_texts: Vec::new(),
                 idempotency: None,
                 audit: NewAuditEvent {
                     at: now,
@@ -1488,9 +1527,139 @@ impl Engine {
             .set_restriction(principal.tenant, subject, restricted.then_some(now), &audit)
             .await?;
         if found {
+            self.note_stop(
+                &principal.actor(),
+                principal.tenant,
+                subject,
+                "restriction",
+                restricted,
+            )
+            .await?;
             Ok(())
         } else {
             Err(EngineError::NotFound { kind: "subject" })
         }
     }
+}
+
+impl Engine {
+    /// The consent gate of an ingest, once each record's subject is known: a record that rests
+    /// on consent needs the person's consent (given with it, or recorded before); one that
+    /// rests on a legitimate interest stops at an opt-out or upheld objection, and where the
+    /// policy limits that interest to existing customers (`legitimate_interest_for`), at a
+    /// prospect; a restriction stops all but what a legal duty requires. Returns the consent
+    /// events to store with the batch: consents given with records, and the relationship of a
+    /// person who becomes a holder of such a product (an existing customer).
+    async fn gate(
+        &self,
+        principal: &Principal,
+        prepared: &[Prepared],
+        subjects: &[SubjectId],
+        now: Timestamp,
+    ) -> Result<
+        (
+            Vec<custodian_store::NewConsentEvent>,
+            Vec<custodian_store::ConsentText>,
+        ),
+        EngineError,
+    > {
+        use custodian_policy::model::LegalBasisKind;
+        let book = self.consents().await?;
+        let v = self.policy_version()?;
+        let tenant = principal.tenant;
+        let holder_products: BTreeSet<&str> = v
+            .purpose
+            .iter()
+            .filter_map(|p| p.legitimate_interest_for.as_ref().map(|r| r.as_str()))
+            .collect();
+        let becomes_holder: BTreeSet<(SubjectId, &str)> = prepared
+            .iter()
+            .zip(subjects)
+            .filter(|(p, _)| holder_products.contains(p.product.as_str()))
+            .map(|(p, s)| (*s, p.product.as_str()))
+            .collect();
+        let mut events = Vec::new();
+        let mut texts: Vec<custodian_store::ConsentText> = Vec::new();
+        for (index, (p, subject)) in prepared.iter().zip(subjects).enumerate() {
+            let Some(key) = book.key(&p.purpose) else {
+                continue;
+            };
+            if let (Some(c), Some(LegalBasisKind::Consent)) = (&p.inline, p.basis) {
+                let restricted =
+                    book.gate(tenant, *subject, key, Some(LegalBasisKind::Contract), false);
+                if !restricted.allowed {
+                    return Err(refused(index, &p.purpose, restricted));
+                }
+                events.push(c.event(tenant, *subject, &p.purpose, &v.label, principal, now));
+                if let Some(t) = &c.text
+                    && !texts.iter().any(|x| x.hash == t.hash)
+                {
+                    texts.push(t.clone());
+                }
+                continue;
+            }
+            let holder = v
+                .purpose
+                .iter()
+                .find(|x| x.id.as_str() == p.purpose)
+                .and_then(|x| x.legitimate_interest_for.as_ref())
+                .is_some_and(|product| becomes_holder.contains(&(*subject, product.as_str())));
+            let decision = book.gate(tenant, *subject, key, p.basis, holder);
+            if !decision.allowed {
+                return Err(refused(index, &p.purpose, decision));
+            }
+        }
+        for (subject, product) in becomes_holder {
+            if !book.holds(tenant, subject, product) {
+                events.push(custodian_store::NewConsentEvent {
+                    id: uuid::Uuid::now_v7(),
+                    tenant,
+                    who: custodian_store::ConsentHolder::Subject(subject),
+                    kind: "relationship".into(),
+                    purpose: product.to_string(),
+                    given: true,
+                    method: "ingest".into(),
+                    action: None,
+                    text_hash: None,
+                    text_version: None,
+                    policy_version: v.label.clone(),
+                    locale: None,
+                    at: now,
+                    recorded_at: now,
+                    ip_prefix: None,
+                    gpc: false,
+                    gpc_source: None,
+                    actor: principal.actor().to_string(),
+                });
+            }
+        }
+        Ok((events, texts))
+    }
+}
+
+/// Why the gate refused a record, and what would let it through.
+fn refused(index: usize, purpose: &str, d: crate::consent::Decision) -> EngineError {
+    let (field, message) = match d.reason {
+        "restricted" => (
+            "subject",
+            "this person restricted processing of their data: nothing new is processed for them until the restriction is lifted".to_string(),
+        ),
+        "objected" => (
+            "legal_basis",
+            format!("this person objected to processing for `{purpose}` on legitimate interest, and the objection was upheld"),
+        ),
+        "withdrawn" => (
+            "consent",
+            format!("this person withdrew their consent to (or opted out of) `{purpose}`; record it again only with a new consent"),
+        ),
+        "prospect" => (
+            "legal_basis",
+            format!("this person is not an existing customer, so `{purpose}` cannot rest on legitimate interest: send `legal_basis: consent` with their consent (`consent`), or record their consent first (POST /v1/consents)"),
+        ),
+        _ => (
+            "consent",
+            format!("this person has not consented to `{purpose}`: send their consent with the record (`consent`: the words shown and their version), or record it first (POST /v1/consents)"),
+        ),
+    };
+    invalid(index, field, message)
 }

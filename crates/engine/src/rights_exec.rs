@@ -383,6 +383,12 @@ impl Engine {
             .set_processing_stop(principal.tenant, subject, stop, Some(now), &audit)
             .await?
         {
+            let kind = match stop {
+                ProcessingStop::Objection => "objection",
+                ProcessingStop::ConsentWithdrawal => "withdrawal",
+            };
+            self.note_stop(&principal.actor(), principal.tenant, subject, kind, true)
+                .await?;
             Ok(())
         } else {
             Err(EngineError::NotFound { kind: "subject" })

@@ -97,11 +97,18 @@ fn invoice(email: &str) -> serde_json::Value {
 }
 
 fn lead(email: &str, basis: &str) -> serde_json::Value {
-    json!({
-        "product": "leads", "purpose": "promote-services", "legal_basis": basis,
+    let mut lead = json!({
+        "product": "leads", "purpose": if basis == "consent" { "promote-services" } else { "crm-records" },
+        "legal_basis": basis,
         "identifiers": { "email": email },
         "data": { "name": "Anna de Vries", "email-address": email }
-    })
+    });
+    // A lead on consent ticked the form's box: the consent goes with the record. On legitimate
+    // interest a prospect is only kept in the CRM: marketing to them needs their consent.
+    if basis == "consent" {
+        lead["consent"] = json!({ "method": "checkbox", "locale": "en" });
+    }
+    lead
 }
 
 fn request(right: &str, kind: &str, value: &str) -> NewRequest {

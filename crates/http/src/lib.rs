@@ -10,6 +10,7 @@ mod account_pages;
 mod accounts;
 mod api;
 mod auth;
+mod consent;
 mod console;
 mod drp;
 pub mod error;
@@ -191,8 +192,12 @@ impl AppState {
         drp::exercise,
         drp::status,
         drp::revoke,
+        consent::record,
+        consent::check,
+        consent::history,
+        consent::visitor_events,
     ),
-    components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification)),
+    components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification, consent::ConsentBody)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
@@ -205,6 +210,7 @@ impl AppState {
         (name = "accounts", description = "People's accounts: sign-up, verification, sessions in a cookie with a CSRF token, TOTP"),
         (name = "requests", description = "Data subject requests: every right, one-month deadlines, extensions with notice, bulk jobs, exports and kept confirmations"),
         (name = "drp", description = "The Data Rights Protocol 1.0 for authorized agents: signed envelopes, bearer tokens from pairwise setup"),
+        (name = "consent", description = "The consent ledger: choices with their proof, checks at memory speed, histories; the cookie banner records every choice"),
         (name = "staff", description = "Staff accountability: roles, time-restricted grants, four-eyes approvals, the audit view, cases, credential lock-down, government disclosure requests and the transparency report"),
     )
 )]
@@ -252,6 +258,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::routes())
         .merge(rights::routes())
         .merge(drp::routes())
+        .merge(consent::routes())
         .merge(account_pages::routes())
         .merge(rights_pages::routes())
         .merge(console::routes())

@@ -1187,6 +1187,10 @@ pub(crate) const REPORTS_PER_HOUR: usize = 5;
 /// per address besides.
 pub(crate) const PRIVACY_CENTER_PER_HOUR: usize = 20;
 
+/// How many cookie choices one client address may post per hour: generous, since an office
+/// behind one address has many visitors, yet a bound on junk in the ledger.
+pub(crate) const BANNER_PER_HOUR: usize = 600;
+
 /// What a client address's posts are counted for, each with its own budget per hour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum ClientBudget {
@@ -1194,6 +1198,8 @@ pub(crate) enum ClientBudget {
     Reports,
     /// The public privacy center's forms.
     PrivacyCenter,
+    /// The cookie banner's choices and removals.
+    Banner,
 }
 
 impl ClientBudget {
@@ -1201,6 +1207,7 @@ impl ClientBudget {
         match self {
             Self::Reports => REPORTS_PER_HOUR,
             Self::PrivacyCenter => PRIVACY_CENTER_PER_HOUR,
+            Self::Banner => BANNER_PER_HOUR,
         }
     }
 }

@@ -175,6 +175,10 @@ const COOKIE_CATEGORY: Kind = Kind {
     noun: "cookie category",
     table: "cookie_category",
 };
+const COOKIE: Kind = Kind {
+    noun: "cookie",
+    table: "cookie",
+};
 const CONTACT: Kind = Kind {
     noun: "contact point",
     table: "contact_point",
@@ -292,13 +296,7 @@ impl<'a, 'r> VersionChecker<'a, 'r> {
             ),
             (REQUEST_CHANNEL, ids(&v.request_channel, |x| &x.id)),
             (COOKIE_CATEGORY, ids(&v.cookie_category, |x| &x.id)),
-            (
-                Kind {
-                    noun: "cookie",
-                    table: "cookie",
-                },
-                ids(&v.cookie, |x| &x.id),
-            ),
+            (COOKIE, ids(&v.cookie, |x| &x.id)),
             (CONTACT, ids(&v.contact_point, |x| &x.id)),
             (MAILBOX_SUBJECT, ids(&v.mailbox_subject, |x| &x.id)),
             (POSTAL, ids(&v.postal_address, |x| &x.id)),
@@ -1224,6 +1222,13 @@ impl<'a, 'r> VersionChecker<'a, 'r> {
             let f = banner.file;
             self.period(f, &banner.value.consent_lifetime);
             self.period(f, &banner.value.refusal_lifetime);
+            self.resolve(
+                f,
+                "`[cookie_banner]`",
+                COOKIE,
+                &banner.value.cookie,
+                Code::UnknownReference,
+            );
         }
         for cookie in &self.v.cookie {
             let f = cookie.file;

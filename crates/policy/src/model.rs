@@ -1196,6 +1196,8 @@ pub struct Cookie {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct CookieBanner {
+    /// The cookie of the inventory that keeps the visitor's choice.
+    pub cookie: Ref,
     /// The revision of the cookie notice: raising it asks every visitor again (adding or
     /// changing a cookie of the inventory does so too).
     pub revision: u32,

@@ -11,6 +11,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod consent;
 pub mod destructions;
 pub mod keys;
 mod location;
@@ -34,6 +35,9 @@ pub use accounts::{
     NewAccountMail, SessionRow,
 };
 pub use audit::{AuditEvent, AuditFilter, ChainHead, ChainKey, NewAuditEvent, Outcome};
+pub use consent::{
+    ConsentEventRow, ConsentHolder, ConsentScope, ConsentText, NewConsentEvent, SubjectStops,
+};
 pub use destructions::{
     Applied, KeyDestruction, KeyRef, MAX_DESTRUCTIONS_PAGE, NewKeyDestruction, key_digest,
 };
@@ -264,6 +268,29 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         since: Option<Timestamp>,
         audit: &NewAuditEvent,
     ) -> Result<bool>;
+
+    /// Appends consent events (an id already in the ledger is skipped) and the texts they
+    /// showed, with the audit event if any, in one transaction.
+    async fn append_consents(
+        &self,
+        events: &[NewConsentEvent],
+        texts: &[(TenantId, ConsentText, Timestamp)],
+        audit: Option<&NewAuditEvent>,
+    ) -> Result<()>;
+
+    /// Consent events: the whole ledger after a position, or one person's or browser's.
+    async fn consent_events(&self, scope: ConsentScope, limit: u32)
+    -> Result<Vec<ConsentEventRow>>;
+
+    /// Words shown to ask for consent, by their hash.
+    async fn consent_text(&self, tenant: TenantId, hash: &str) -> Result<Option<ConsentText>>;
+
+    /// Deletes the proofs whose five years have passed (`before` = now minus five years), with
+    /// the audit event when any went: how many.
+    async fn purge_consent_events(&self, before: Timestamp, audit: &NewAuditEvent) -> Result<u64>;
+
+    /// Every subject with a processing stop (restriction, objection, withdrawal).
+    async fn processing_stops(&self) -> Result<Vec<SubjectStops>>;
 
     /// Deletes a subject's records kept under erasable keys (after those keys were destroyed)
     /// and, with `unlink`, the identifiers that find the subject, with the audit event, in one

@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 12;
+pub const LATEST_VERSION: i64 = 13;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -70,6 +70,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 12,
         name: "rights",
         sql: include_str!("../migrations/sqlite/0012_rights.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "consent",
+        sql: include_str!("../migrations/sqlite/0013_consent.sql"),
     },
 ];
 
@@ -133,6 +138,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 12,
         name: "rights",
         sql: include_str!("../migrations/postgres/0012_rights.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "consent",
+        sql: include_str!("../migrations/postgres/0013_consent.sql"),
     },
 ];
 

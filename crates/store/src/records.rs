@@ -132,6 +132,11 @@ pub struct RecordBatch {
     pub records: Vec<RecordRow>,
     /// The buckets the records are filed in, registered if new.
     pub buckets: Vec<crate::retention::NewBucket>,
+    /// Consent events recorded with the batch (consent given with the records, or the
+    /// relationship that makes a subject an existing customer).
+    pub consents: Vec<crate::consent::NewConsentEvent>,
+    /// The words those consents showed.
+    pub consent_texts: Vec<crate::consent::ConsentText>,
     /// The idempotency key, if the client sent one.
     pub idempotency: Option<IdempotencyEntry>,
     /// The audit event of the ingest.

@@ -30,6 +30,7 @@ use crate::{
 
 mod access;
 mod accounts;
+mod consent;
 mod notices;
 mod retention;
 mod rights;
@@ -907,6 +908,39 @@ impl Store for SqliteStore {
             Ok(changed == 1)
         })
         .await
+    }
+
+    async fn append_consents(
+        &self,
+        events: &[crate::consent::NewConsentEvent],
+        texts: &[(TenantId, crate::consent::ConsentText, Timestamp)],
+        audit: Option<&NewAuditEvent>,
+    ) -> Result<()> {
+        self.c_append(events, texts, audit).await
+    }
+
+    async fn consent_events(
+        &self,
+        scope: crate::consent::ConsentScope,
+        limit: u32,
+    ) -> Result<Vec<crate::consent::ConsentEventRow>> {
+        self.c_events(scope, limit).await
+    }
+
+    async fn consent_text(
+        &self,
+        tenant: TenantId,
+        hash: &str,
+    ) -> Result<Option<crate::consent::ConsentText>> {
+        self.c_text(tenant, hash).await
+    }
+
+    async fn purge_consent_events(&self, before: Timestamp, audit: &NewAuditEvent) -> Result<u64> {
+        self.c_purge(before, audit).await
+    }
+
+    async fn processing_stops(&self) -> Result<Vec<crate::consent::SubjectStops>> {
+        self.c_stops().await
     }
 
     async fn erase_subject_rows(
@@ -1803,6 +1837,15 @@ fn store_batch(tx: &Transaction<'_>, key: &ChainKey, batch: &RecordBatch) -> Res
                 .map_err(db_err)?;
             }
         }
+    }
+    if !batch.consents.is_empty() || !batch.consent_texts.is_empty() {
+        let seen = batch.audit.at;
+        let texts: Vec<_> = batch
+            .consent_texts
+            .iter()
+            .map(|t| (batch.tenant, t.clone(), seen))
+            .collect();
+        consent::insert(tx, &batch.consents, &texts)?;
     }
     if let Some(entry) = &batch.idempotency {
         tx.execute(

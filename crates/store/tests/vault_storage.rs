@@ -84,6 +84,8 @@ async fn a_batch_stores_subjects_links_records_and_its_idempotency_key_at_once()
             subject,
         }],
         records: rows.clone(),
+        consents: Vec::new(),
+        consent_texts: Vec::new(),
         idempotency: Some(IdempotencyEntry {
             key: "k1".into(),
             request_hash: vec![9; 32],
@@ -165,6 +167,8 @@ async fn a_batch_whose_identifier_was_taken_meanwhile_stores_nothing() {
         }],
         links: vec![link(subject)],
         records: vec![record(t, subject, "sms")],
+        consents: Vec::new(),
+        consent_texts: Vec::new(),
         idempotency: None,
         audit: audit(t),
     };
@@ -546,6 +550,8 @@ async fn a_subjects_records_are_found_whichever_partition_of_the_index_holds_the
             .collect(),
         links: vec![],
         records,
+        consents: Vec::new(),
+        consent_texts: Vec::new(),
         idempotency: None,
         audit: audit(t),
     };

@@ -39,6 +39,7 @@ pub fn one_per_product() -> Vec<Value> {
         { "product": "financial-records", "purpose": "finance-billing", "legal_basis": "contract", "identifiers": email,
           "data": { "billing-details": { "company": "Example B.V.", "vat_id": "NL123456789B01", "address": { "city": "Amsterdam", "country": "NL" } }, "bank-details": { "iban": "NL91ABNA0417164300", "bic": "ABNANL2A", "account_name": "Example B.V." }, "card-details": { "last_four": "4242", "expiry_month": 12, "expiry_year": 2027 }, "invoices": { "number": "INV-1", "issued_on": "2024-05-01", "amount": 99.5, "currency": "EUR" } } },
         { "product": "leads", "purpose": "promote-services", "legal_basis": "consent", "identifiers": email,
+          "consent": { "method": "checkbox", "locale": "en", "ip": "192.0.2.7" },
           "data": { "name": "Anna de Vries", "email-address": "anna@example.com", "phone-number": "+31612345678", "job-title": "CTO", "employer": "Example B.V.", "company-details": { "name": "Example B.V.", "website": "https://example.com", "industry": "Retail" }, "linkedin-profile": "https://www.linkedin.com/in/example", "product-interest": { "products": ["voice", "video"], "notes": "Met at a fair" } } },
         { "product": "website-visitors", "purpose": "website-operation", "legal_basis": "legitimate-interest", "identifiers": { "ip": "192.0.2.7" },
           "data": { "ip-address": "192.0.2.7", "cookie-preferences": { "functional": true, "marketing": false, "chosen_at": "2024-05-18T09:30:00Z" }, "cookie-data": { "name": "session", "domain": "www.example.com" } } },

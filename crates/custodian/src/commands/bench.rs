@@ -265,6 +265,8 @@ async fn ingest(
             }],
             links: Vec::new(),
             records: Vec::new(),
+            consents: Vec::new(),
+            consent_texts: Vec::new(),
             idempotency: None,
             audit: plain_audit(principal.tenant, now),
         })
@@ -309,6 +311,8 @@ async fn ingest(
                         subjects: Vec::new(),
                         links: Vec::new(),
                         records: rows,
+                        consents: Vec::new(),
+                        consent_texts: Vec::new(),
                         idempotency: None,
                         audit: plain_audit(tenant, now),
                     })

@@ -83,6 +83,8 @@ pub async fn run(
             links: Vec::new(),
             records: Vec::new(),
             buckets: Vec::new(),
+            consents: Vec::new(),
+            consent_texts: Vec::new(),
             idempotency: None,
             audit: audit(now),
         })
@@ -137,6 +139,8 @@ pub async fn run(
                     links: Vec::new(),
                     records,
                     buckets: Vec::new(),
+                    consents: Vec::new(),
+                    consent_texts: Vec::new(),
                     idempotency: None,
                     audit: audit(now),
                 })

@@ -311,6 +311,33 @@ fn spawn_housekeeping(engine: Engine) -> tokio::task::JoinHandle<()> {
                 Ok(n) => tracing::info!(n, "request confirmations past five years deleted"),
                 Err(e) => tracing::warn!(error = %e, "purging old confirmations failed"),
             }
+            match engine.purge_consent_proofs().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "consent proofs past five years deleted"),
+                Err(e) => tracing::warn!(error = %e, "purging old consent proofs failed"),
+            }
+        }
+    })
+}
+
+/// Every half second: what other processes appended to the consent ledger is applied to this
+/// one's consent state, so that checks agree across replicas within that interval. The state
+/// is folded from the whole ledger at start.
+fn spawn_consent_follower(engine: Engine) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        match engine.consents().await {
+            Ok(book) => {
+                let (people, browsers) = book.len();
+                tracing::info!(people, browsers, "consent state folded from the ledger");
+            }
+            Err(e) => tracing::warn!(error = %e, "folding the consent ledger failed; retrying"),
+        }
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        loop {
+            tick.tick().await;
+            if let Err(e) = engine.follow_consents().await {
+                tracing::warn!(error = %e, "following the consent ledger failed; retrying");
+            }
         }
     })
 }
@@ -335,6 +362,7 @@ pub async fn serve(
     let metrics = state.metrics.clone();
     let mut tasks = Vec::new();
     tasks.push(spawn_housekeeping(engine.clone()));
+    tasks.push(spawn_consent_follower(engine.clone()));
     if let Some((listen, mut config)) = background.smtp {
         if config.accept_domains.is_empty() {
             config.accept_domains = engine.mailbox_domains();

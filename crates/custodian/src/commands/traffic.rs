@@ -329,6 +329,23 @@ pub fn record(i: usize, person: &Person, rng: &mut StdRng) -> IngestRecord {
         occurred_at: None,
         country: Some("NL".to_string()),
         data: data.as_object().cloned().unwrap_or_default(),
+        // What rests on consent carries it: the ticked box of the form (or the banner's
+        // choice for analytics), in the policy's own words.
+        consent: (legal_basis == "consent").then(|| custodian_engine::consent::InlineConsent {
+            text: None,
+            text_version: None,
+            locale: Some("en".into()),
+            method: Some(
+                if product == "leads" {
+                    "checkbox"
+                } else {
+                    "api"
+                }
+                .into(),
+            ),
+            ip: None,
+            at: None,
+        }),
     }
 }
 

@@ -24,6 +24,8 @@ async fn every_endpoint_with_an_id_answers_another_tenants_id_like_a_missing_one
         "audit:read",
         "requests:read",
         "requests:write",
+        "consent:read",
+        "consent:write",
     ];
     let (_, owner) = app.tenant_with_key("Acme", &all).await;
     let (_, intruder) = app.tenant_with_key("Globex", &all).await;

@@ -38,11 +38,18 @@ async fn ingest(app: &TestApp, key: &str, records: Value) {
 }
 
 fn lead(email: &str, basis: &str) -> Value {
-    json!({
-        "product": "leads", "purpose": "promote-services", "legal_basis": basis,
+    let mut lead = json!({
+        "product": "leads", "purpose": if basis == "consent" { "promote-services" } else { "crm-records" },
+        "legal_basis": basis,
         "identifiers": { "email": email },
         "data": { "name": "Hanna", "email-address": email }
-    })
+    });
+    // A lead on consent ticked the form's box: the consent goes with the record. On legitimate
+    // interest a prospect is only kept in the CRM: marketing to them needs their consent.
+    if basis == "consent" {
+        lead["consent"] = json!({ "method": "checkbox", "locale": "en" });
+    }
+    lead
 }
 
 #[tokio::test]

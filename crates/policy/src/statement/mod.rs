@@ -5,6 +5,7 @@
 //! `policy.ftl`). Headings are numbered here, so the numbering is always consecutive, and a
 //! list introduced by a count ("these five categories") is counted from the list itself.
 
+pub mod banner;
 pub mod mail;
 mod render;
 mod words;
