@@ -120,6 +120,9 @@ struct Mark {
     key: PurposeKey,
     given: bool,
     at: i64,
+    /// The event's id (time-ordered): between choices made at the same moment, the one
+    /// recorded later wins.
+    id: u128,
 }
 
 /// A stop that can be lifted: on or off since a time.
@@ -127,17 +130,22 @@ struct Mark {
 struct Switch {
     on: bool,
     at: Option<i64>,
+    id: u128,
 }
 
 impl Switch {
-    fn apply(&mut self, on: bool, at: i64) {
-        // The newer wins; at the same time, the stop wins.
+    fn apply(&mut self, on: bool, at: i64, id: u128) {
+        // The newer wins; at the same moment, the one recorded later.
         let newer = match self.at {
             None => true,
-            Some(t) => at > t || (at == t && on),
+            Some(t) => (at, id) > (t, self.id),
         };
         if newer {
-            *self = Switch { on, at: Some(at) };
+            *self = Switch {
+                on,
+                at: Some(at),
+                id,
+            };
         }
     }
 }
@@ -147,8 +155,8 @@ impl Switch {
 struct Entry {
     restricted: Switch,
     objected: Switch,
-    /// Every consent withdrawn (a rights request), since.
-    withdrawn_all: Option<i64>,
+    /// Every consent withdrawn (a rights request), since (time, event id).
+    withdrawn_all: Option<(i64, u128)>,
     marks: Vec<Mark>,
 }
 
@@ -157,15 +165,16 @@ impl Entry {
         self.marks.iter().find(|m| m.key == key).copied()
     }
 
-    fn set(&mut self, key: PurposeKey, given: bool, at: i64) {
+    fn set(&mut self, key: PurposeKey, given: bool, at: i64, id: u128) {
         match self.marks.iter_mut().find(|m| m.key == key) {
             Some(m) => {
-                if at > m.at || (at == m.at && !given) {
+                if (at, id) > (m.at, m.id) {
                     m.given = given;
                     m.at = at;
+                    m.id = id;
                 }
             }
-            None => self.marks.push(Mark { key, given, at }),
+            None => self.marks.push(Mark { key, given, at, id }),
         }
     }
 }
@@ -193,6 +202,7 @@ impl BookState {
 
     fn apply(&mut self, e: &NewConsentEvent) {
         let at = e.at.as_microsecond();
+        let id = e.id.as_u128();
         let key = (e.kind == "consent" && e.purpose != "*").then(|| self.key(&e.purpose));
         let relation =
             (e.kind == "relationship").then(|| self.key(&format!("holder:{}", e.purpose)));
@@ -201,17 +211,18 @@ impl BookState {
             ConsentHolder::Visitor(v) => self.visitors.entry((e.tenant, v)).or_default(),
         };
         match e.kind.as_str() {
-            "restriction" => entry.restricted.apply(e.given, at),
-            "objection" => entry.objected.apply(e.given, at),
+            "restriction" => entry.restricted.apply(e.given, at, id),
+            "objection" => entry.objected.apply(e.given, at, id),
             "relationship" => {
                 if let Some(k) = relation {
-                    entry.set(k, e.given, at);
+                    entry.set(k, e.given, at, id);
                 }
             }
             _ => match key {
-                Some(k) => entry.set(k, e.given, at),
+                Some(k) => entry.set(k, e.given, at, id),
                 None if !e.given => {
-                    entry.withdrawn_all = Some(entry.withdrawn_all.map_or(at, |t| t.max(at)));
+                    entry.withdrawn_all =
+                        Some(entry.withdrawn_all.map_or((at, id), |t| t.max((at, id))));
                 }
                 None => {}
             },
@@ -265,10 +276,10 @@ impl BookState {
         }
         let withdrawn_all = entry.and_then(|e| e.withdrawn_all);
         let by_consent = || match mark {
-            Some(m) if m.given && withdrawn_all.is_none_or(|w| w < m.at) => {
+            Some(m) if m.given && withdrawn_all.is_none_or(|w| w < (m.at, m.id)) => {
                 Decision::allow("consent", Some(m.at))
             }
-            Some(m) if m.given => Decision::deny("withdrawn", withdrawn_all),
+            Some(m) if m.given => Decision::deny("withdrawn", withdrawn_all.map(|w| w.0)),
             Some(m) => Decision::deny("withdrawn", Some(m.at)),
             None => Decision::deny("no-consent", None),
         };
@@ -593,8 +604,10 @@ pub struct ConsentEventView {
     pub text_version: Option<String>,
     /// The words themselves, when kept.
     pub text: Option<String>,
-    /// The cookie revision (banner) or policy version in force.
+    /// The policy version in force (for a banner choice, the banner's revision).
     pub policy_version: String,
+    /// The banner's revision, for a choice made in the banner.
+    pub revision: Option<String>,
     /// The language shown.
     pub locale: Option<String>,
     /// When the choice was made.
@@ -612,7 +625,7 @@ pub struct ConsentEventView {
 }
 
 /// The sha-256 of a text, hex.
-pub(crate) fn text_hash(text: &str) -> String {
+pub fn text_hash(text: &str) -> String {
     Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -647,6 +660,10 @@ fn view(row: &ConsentEventRow, text: Option<String>) -> ConsentEventView {
         text_version: e.text_version.clone(),
         text,
         policy_version: e.policy_version.clone(),
+        revision: e
+            .purpose
+            .starts_with("cookie:")
+            .then(|| e.policy_version.clone()),
         locale: e.locale.clone(),
         at: e.at,
         recorded_at: e.recorded_at,
@@ -1471,27 +1488,33 @@ mod tests {
     }
 
     #[test]
-    fn the_newest_choice_wins_and_a_tie_goes_to_the_withdrawal() {
+    fn the_newest_choice_wins_and_at_the_same_moment_the_later_recorded() {
         let mut e = Entry::default();
         let k = PurposeKey(0);
-        e.set(k, true, 10);
-        e.set(k, false, 5);
-        assert!(e.mark(k).unwrap().given);
-        e.set(k, false, 10);
+        e.set(k, true, 10, 1);
+        e.set(k, false, 5, 2);
+        assert!(
+            e.mark(k).unwrap().given,
+            "an older choice recorded later changes nothing"
+        );
+        e.set(k, false, 10, 3);
         assert!(!e.mark(k).unwrap().given);
-        e.set(k, true, 10);
-        assert!(!e.mark(k).unwrap().given);
-        e.set(k, true, 11);
+        e.set(k, true, 10, 2);
+        assert!(
+            !e.mark(k).unwrap().given,
+            "applied twice or out of order: same answer"
+        );
+        e.set(k, true, 11, 4);
         assert!(e.mark(k).unwrap().given);
     }
 
     #[test]
     fn a_restriction_lifted_later_no_longer_stops() {
         let mut s = Switch::default();
-        s.apply(true, 10);
-        s.apply(false, 9);
+        s.apply(true, 10, 1);
+        s.apply(false, 9, 2);
         assert!(s.on);
-        s.apply(false, 12);
+        s.apply(false, 12, 3);
         assert!(!s.on);
     }
 }

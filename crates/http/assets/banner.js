@@ -200,8 +200,8 @@
       add(el('div', 'cdn-btns'), button(T.save, () => choose('save')), ...three()),
       add(el('div', 'cdn-foot'), button(T.back, () => layer(0, adjust), 'cdn-b cdn-b2')));
     layers = [one, two];
-    dialog = add(el('div', 'cdn', null, { role: 'dialog', 'aria-modal': 'true' }), one, two);
-    root = add(el('div', 'cdn-root', null, { id: 'custodian-banner', lang: cfg.locale, hidden: '' }), dialog);
+    dialog = add(el('div', 'cdn', null, { role: 'dialog', 'aria-modal': 'true', lang: cfg.locale }), one, two);
+    root = add(el('div', 'cdn-root', null, { id: 'custodian-banner', hidden: '' }), dialog);
     corner = el('button', 'cdn-open', T.open, { type: 'button', lang: cfg.locale, hidden: '' });
     corner.onclick = () => open(1);
     add(doc.body, root, corner);
@@ -239,6 +239,8 @@
     if (e.key === 'Escape' && layers[0].hidden) {
       e.preventDefault();
       layer(0, adjust);
+    } else if (e.key === 'Escape' && choice) {
+      close(); // changing an earlier choice can be called off
     } else if (e.key === 'Tab') {
       const f = focusables(), a = doc.activeElement, end = e.shiftKey ? f[0] : f[f.length - 1];
       if (!dialog.contains(a) || a === end) {

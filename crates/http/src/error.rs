@@ -167,13 +167,25 @@ pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let bytes =
         bytes.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", e.body_text()))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        let text = e.to_string();
-        let field = text
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let value = parsed.map_err(|e| {
+        let path = e.path().to_string();
+        let text = e.inner().to_string();
+        // The field: where the error is; for a missing field, the field in its container (an
+        // unknown field's path already ends in it).
+        let named = text
             .split('`')
             .nth(1)
-            .filter(|_| text.starts_with("missing field") || text.starts_with("unknown field"))
-            .map(str::to_string);
+            .filter(|_| text.starts_with("missing field"))
+            .map(|f| {
+                if path == "." {
+                    f.to_string()
+                } else {
+                    format!("{path}.{f}")
+                }
+            });
+        let field = named.or_else(|| (path != "." && path != "?").then_some(path));
         let error = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_body",
@@ -183,5 +195,13 @@ pub(crate) fn json_body<T: serde::de::DeserializeOwned>(
             Some(f) => error.field(f),
             None => error,
         }
-    })
+    })?;
+    de.end().map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("send {example}: {e}"),
+        )
+    })?;
+    Ok(value)
 }

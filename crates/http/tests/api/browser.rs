@@ -651,3 +651,59 @@ async fn requests_at_the_privacy_center_the_dashboard_and_the_console_in_chromiu
         }
     }
 }
+
+#[tokio::test]
+async fn the_cookie_banner_blocks_every_tag_until_a_choice_and_records_it() {
+    // The banner on a website of another origin, under a strict CSP, against this server:
+    // nothing but strictly necessary before a choice, each button and switch, re-prompt on a
+    // new revision and after the lifetime, GPC, Remove my data, withdrawal, four languages,
+    // axe, the keyboard and the size (tests/browser/banner.mjs lists every check).
+    let app = spawn_app().await;
+    let (site, key) = app.tenant_with_key("Banner site", &["consent:read"]).await;
+    let root = repo_root();
+    let browser_tests = root.join("tests/browser");
+    let chromium = chromium();
+    let shots = root.join("target/screenshots");
+    let output = tokio::process::Command::new("node")
+        .arg(browser_tests.join("banner.mjs"))
+        .current_dir(&browser_tests)
+        .env("CUSTODIAN_BASE_URL", &app.address)
+        .env("CUSTODIAN_SITE", site.to_string())
+        .env("CUSTODIAN_API_KEY", &key)
+        .env("CUSTODIAN_CHROMIUM", &chromium)
+        .env("CUSTODIAN_SCREENSHOTS", &shots)
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(300), output)
+        .await
+        .expect("the banner checks finish within five minutes")
+        .unwrap_or_else(|e| panic!("`node` does not run ({e}): run scripts/test-all.sh"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the banner failed in the browser ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    // The server side of what the browser did: every choice is in the ledger.
+    let book = app.engine.consents().await.unwrap();
+    assert!(
+        book.len().1 >= 8,
+        "the browsers' choices are in the ledger: {:?}",
+        book.len()
+    );
+    for name in [
+        "banner-first-layer-en",
+        "banner-first-layer-nl",
+        "banner-first-layer-zh-CN",
+        "banner-first-layer-id",
+        "banner-settings",
+        "banner-gpc",
+        "banner-removed",
+        "banner-after-choice",
+    ] {
+        let png = std::fs::read(shots.join(format!("{name}.png")))
+            .unwrap_or_else(|e| panic!("the screenshot {name}.png: {e}"));
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}: a PNG");
+    }
+}

@@ -5,6 +5,7 @@
 mod account_pages;
 mod accounts;
 mod browser;
+mod consent;
 mod console;
 mod drp;
 mod helpers;
