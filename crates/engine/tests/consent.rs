@@ -293,10 +293,13 @@ async fn a_prospect_must_opt_in_and_an_existing_customer_is_marketed_to_until_th
     ));
 }
 
+/// A change that spoils an otherwise good consent.
+type Change = Box<dyn Fn(&mut ConsentInput)>;
+
 #[tokio::test]
 async fn undeclared_purposes_and_incomplete_proofs_are_refused_naming_the_field() {
     let s = setup().await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut ConsentInput)>)> = vec![
+    let cases: Vec<(&str, Change)> = vec![
         ("purpose", Box::new(|c| c.purpose = "sell-data".into())),
         (
             "purpose",
