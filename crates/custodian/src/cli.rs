@@ -528,6 +528,21 @@ pub enum BenchCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Consent checks from memory, in process and over HTTP (wrk on loopback), each beside
+    /// a database query per check; the fold of the ledger at start; the banner's size.
+    Consent {
+        /// How many people with choices in the ledger.
+        #[arg(long, default_value_t = 100_000)]
+        subjects: usize,
+        /// Checks per in-process measure.
+        #[arg(long, default_value_t = 20_000_000)]
+        checks: usize,
+        /// Seconds of each HTTP run.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Stream a tenant's whole record set through the export path and report memory.
     Export {
         /// How many records to load and then export.

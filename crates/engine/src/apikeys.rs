@@ -64,6 +64,16 @@ impl Scope {
     }
 }
 
+/// How long a process trusts a key it read without reading it again: a key revoked by
+/// another process (the command line, another replica) stops working within this time; one
+/// revoked through this process stops at once.
+pub const KEY_CACHE_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Keys read recently, by their lookup part.
+pub(crate) type KeyCache = std::sync::Arc<
+    std::sync::Mutex<rustc_hash::FxHashMap<String, (ApiKeyRecord, std::time::Instant)>>,
+>;
+
 /// Who performs an action, as recorded in the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
@@ -221,6 +231,10 @@ impl Engine {
             detail: None,
         };
         self.store.revoke_api_key(id, now, &event).await?;
+        self.key_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&record.lookup);
         self.store
             .api_key(id)
             .await?
@@ -238,11 +252,31 @@ impl Engine {
     pub async fn authenticate(&self, token: &str) -> Result<Principal, EngineError> {
         const UNKNOWN: &str = "the API key is not valid";
         let parsed = parse_api_key(token.trim()).ok_or(EngineError::Unauthenticated(UNKNOWN))?;
-        let record = self
-            .store
-            .api_key_by_lookup(parsed.lookup)
-            .await?
-            .ok_or(EngineError::Unauthenticated(UNKNOWN))?;
+        let cached = self
+            .key_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(parsed.lookup)
+            .filter(|(_, at)| at.elapsed() < KEY_CACHE_FOR)
+            .map(|(r, _)| r.clone());
+        let record = match cached {
+            Some(r) => r,
+            None => {
+                let r = self
+                    .store
+                    .api_key_by_lookup(parsed.lookup)
+                    .await?
+                    .ok_or(EngineError::Unauthenticated(UNKNOWN))?;
+                if r.revoked_at.is_none() {
+                    let mut cache = self.key_cache.lock().unwrap_or_else(|e| e.into_inner());
+                    if cache.len() > 10_000 {
+                        cache.retain(|_, (_, at)| at.elapsed() < KEY_CACHE_FOR);
+                    }
+                    cache.insert(r.lookup.clone(), (r.clone(), std::time::Instant::now()));
+                }
+                r
+            }
+        };
         if !parsed.secret.matches(&self.master, &record.secret_hash) {
             return Err(EngineError::Unauthenticated(UNKNOWN));
         }

@@ -29,6 +29,9 @@ pub enum EngineError {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// A signed link or token that is forged, damaged or out of date; nothing was changed.
+    #[error("{0}")]
+    BadToken(String),
     /// The request is larger than accepted.
     #[error("{0}")]
     TooLarge(String),

@@ -24,6 +24,7 @@ mod error;
 pub mod identifiers;
 pub mod mail;
 pub mod mailbox;
+pub mod marketing;
 pub mod notices;
 pub mod payload;
 mod publish;
@@ -65,6 +66,7 @@ pub struct Engine {
     consent_book: consent::SharedBook,
     text_cache: consent::TextCache,
     banner_cache: consent_banner::BannerCache,
+    key_cache: apikeys::KeyCache,
 }
 
 /// Settings of data subject requests.
@@ -118,6 +120,7 @@ impl Engine {
             consent_book: Arc::default(),
             text_cache: Arc::default(),
             banner_cache: Arc::default(),
+            key_cache: Arc::default(),
         })
     }
 

@@ -807,3 +807,24 @@ ui-export-until = Until
 ui-export-why = Why
 ui-export-erased = erased
 ui-export-no-data = We found no personal data about you.
+
+## Marketing preferences: unsubscribe links and the preference centre
+
+ui-mk-name = E-mail preferences
+ui-mk-unsub-heading = Unsubscribe
+ui-mk-unsub-intro = Stop receiving these messages:
+ui-mk-unsub-button = Unsubscribe
+ui-mk-unsub-done-heading = You are unsubscribed
+ui-mk-unsub-done = You will no longer receive these messages. Messages about your account and the services you use are not affected.
+ui-mk-bad-link-heading = This link does not work
+ui-mk-bad-link = The link is damaged or out of date. Use the link in a recent message, or ask the sender to unsubscribe you.
+ui-mk-prefs-heading = Your e-mail preferences
+ui-mk-prefs-intro = Choose which messages you want to receive. You can change your choice at any time.
+ui-mk-prefs-service = Service messages
+ui-mk-prefs-service-text = Messages about your account, your invoices and the services you use are always sent: they are part of the service, not marketing.
+ui-mk-prefs-always = Always sent
+ui-mk-prefs-save = Save my preferences
+ui-mk-prefs-saved = Your preferences are saved.
+ui-mk-prefs-link = Manage all your e-mail preferences
+ui-mk-prefs-on = On
+ui-mk-prefs-off = Off

@@ -807,3 +807,24 @@ ui-export-until = Sampai
 ui-export-why = Alasan
 ui-export-erased = dihapus
 ui-export-no-data = Kami tidak menemukan data pribadi tentang Anda.
+
+## Preferensi pemasaran: tautan berhenti berlangganan dan pusat preferensi
+
+ui-mk-name = Preferensi e-mail
+ui-mk-unsub-heading = Berhenti berlangganan
+ui-mk-unsub-intro = Berhenti menerima pesan berikut:
+ui-mk-unsub-button = Berhenti berlangganan
+ui-mk-unsub-done-heading = Anda telah berhenti berlangganan
+ui-mk-unsub-done = Anda tidak akan menerima pesan ini lagi. Pesan tentang akun Anda dan layanan yang Anda gunakan tidak terpengaruh.
+ui-mk-bad-link-heading = Tautan ini tidak berfungsi
+ui-mk-bad-link = Tautan ini rusak atau sudah kedaluwarsa. Gunakan tautan dalam pesan terbaru, atau minta pengirimnya untuk menghentikan langganan Anda.
+ui-mk-prefs-heading = Preferensi e-mail Anda
+ui-mk-prefs-intro = Pilih pesan yang ingin Anda terima. Anda dapat mengubah pilihan Anda kapan saja.
+ui-mk-prefs-service = Pesan layanan
+ui-mk-prefs-service-text = Pesan tentang akun Anda, faktur Anda, dan layanan yang Anda gunakan selalu dikirim: pesan tersebut merupakan bagian dari layanan, bukan pemasaran.
+ui-mk-prefs-always = Selalu dikirim
+ui-mk-prefs-save = Simpan preferensi
+ui-mk-prefs-saved = Preferensi Anda telah disimpan.
+ui-mk-prefs-link = Kelola semua preferensi e-mail Anda
+ui-mk-prefs-on = Aktif
+ui-mk-prefs-off = Nonaktif

@@ -807,3 +807,24 @@ ui-export-until = Tot
 ui-export-why = Waarom
 ui-export-erased = gewist
 ui-export-no-data = We hebben geen persoonsgegevens over u gevonden.
+
+## Marketingvoorkeuren: afmeldlinks en het voorkeurencentrum
+
+ui-mk-name = E-mailvoorkeuren
+ui-mk-unsub-heading = Afmelden
+ui-mk-unsub-intro = Deze berichten niet meer ontvangen:
+ui-mk-unsub-button = Afmelden
+ui-mk-unsub-done-heading = U bent afgemeld
+ui-mk-unsub-done = U ontvangt deze berichten niet meer. Dit geldt niet voor berichten over uw account en de diensten die u gebruikt.
+ui-mk-bad-link-heading = Deze link werkt niet
+ui-mk-bad-link = De link is beschadigd of verouderd. Gebruik de link in een recent bericht, of vraag de afzender om u af te melden.
+ui-mk-prefs-heading = Uw e-mailvoorkeuren
+ui-mk-prefs-intro = Kies welke berichten u wilt ontvangen. U kunt uw keuze altijd wijzigen.
+ui-mk-prefs-service = Serviceberichten
+ui-mk-prefs-service-text = Berichten over uw account, uw facturen en de diensten die u gebruikt, sturen we altijd: ze horen bij de dienstverlening en zijn geen marketing.
+ui-mk-prefs-always = Altijd verstuurd
+ui-mk-prefs-save = Voorkeuren opslaan
+ui-mk-prefs-saved = Uw voorkeuren zijn opgeslagen.
+ui-mk-prefs-link = Al uw e-mailvoorkeuren beheren
+ui-mk-prefs-on = Aan
+ui-mk-prefs-off = Uit

@@ -807,3 +807,24 @@ ui-export-until = 保留至
 ui-export-why = 原因
 ui-export-erased = 已删除
 ui-export-no-data = 我们未找到关于您的任何个人数据。
+
+## 营销偏好：退订链接和偏好中心
+
+ui-mk-name = 电子邮件偏好设置
+ui-mk-unsub-heading = 退订
+ui-mk-unsub-intro = 停止接收此类邮件：
+ui-mk-unsub-button = 退订
+ui-mk-unsub-done-heading = 您已退订
+ui-mk-unsub-done = 您将不再收到此类邮件。有关您的账户及您所使用服务的邮件不受影响。
+ui-mk-bad-link-heading = 此链接无效
+ui-mk-bad-link = 该链接已损坏或已过期。请使用近期邮件中的链接，或请发件人为您办理退订。
+ui-mk-prefs-heading = 您的电子邮件偏好设置
+ui-mk-prefs-intro = 请选择您希望接收的邮件。您可以随时更改选择。
+ui-mk-prefs-service = 服务通知
+ui-mk-prefs-service-text = 有关您的账户、发票及您所使用服务的邮件始终会发送：它们是服务的一部分，而非营销内容。
+ui-mk-prefs-always = 始终发送
+ui-mk-prefs-save = 保存偏好设置
+ui-mk-prefs-saved = 您的偏好设置已保存。
+ui-mk-prefs-link = 管理您的全部电子邮件偏好设置
+ui-mk-prefs-on = 已开启
+ui-mk-prefs-off = 已关闭

@@ -28,6 +28,11 @@ use crate::{ApiError, AppState};
 const BANNER_JS: &str = include_str!("../assets/banner.js");
 const BANNER_CSS: &str = include_str!("../assets/banner.css");
 
+/// The banner's script and stylesheet, as served (for measuring their size).
+pub fn banner_assets() -> (&'static str, &'static str) {
+    (BANNER_JS, BANNER_CSS)
+}
+
 /// The largest banner post, in bytes.
 const MAX_BANNER_POST: usize = 8 * 1024;
 
@@ -35,6 +40,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/consents", post(record).get(visitor_events))
         .route("/v1/consents/check", get(check))
+        .route("/v1/unsubscribe-links", post(unsubscribe_link))
         .route("/v1/subjects/{id}/consents", get(history))
         .route("/banner.js", get(script))
         .route("/banner.css", get(style))
@@ -142,6 +148,57 @@ pub(crate) async fn record(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(receipt)).into_response())
+}
+
+/// The person and purpose of a marketing message.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkBody {
+    /// The person's subject id …
+    subject: Option<String>,
+    /// … or their identifiers (`{"email": "…"}`).
+    #[serde(default)]
+    identifiers: BTreeMap<String, String>,
+    /// The purpose of the message (`promote-services`, `product-information`, `surveys`).
+    purpose: String,
+}
+
+/// Make the unsubscribe and preference links of one marketing message: a signed URL that
+/// unsubscribes in one click (RFC 8058) and the headers to send with the message
+/// (`List-Unsubscribe`, `List-Unsubscribe-Post`). Valid 400 days. Needs `consent:write`.
+#[utoipa::path(
+    post,
+    path = "/v1/unsubscribe-links",
+    tag = "consent",
+    security(("api_key" = [])),
+    request_body = LinkBody,
+    responses(
+        (status = 201, description = "`{url, preferences_url, expires_at, headers}`", content_type = "application/json"),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)
+    )
+)]
+pub(crate) async fn unsubscribe_link(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body: LinkBody = json_body(
+        bytes,
+        r#"{"identifiers":{"email":"ann@example.com"},"purpose":"promote-services"}"#,
+    )?;
+    let subject = match body.subject.as_deref() {
+        Some(s) => Some(
+            s.parse::<SubjectId>()
+                .map_err(|_| ApiError::not_found("subject"))?,
+        ),
+        None => None,
+    };
+    let link = state
+        .engine
+        .unsubscribe_link(&principal, subject, &body.identifiers, &body.purpose)
+        .await?;
+    Ok((StatusCode::CREATED, Json(link)).into_response())
 }
 
 /// Who to check and for what.

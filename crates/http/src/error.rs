@@ -109,6 +109,9 @@ impl From<EngineError> for ApiError {
                 )
                 .field(field)
             }
+            EngineError::BadToken(m) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_token", m).field("token")
+            }
             EngineError::TooLarge(m) => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", m)
             }

@@ -11,6 +11,8 @@ mod accounts;
 mod api;
 mod auth;
 mod consent;
+mod consent_pages;
+pub use consent::banner_assets;
 mod console;
 mod drp;
 pub mod error;
@@ -196,8 +198,9 @@ impl AppState {
         consent::check,
         consent::history,
         consent::visitor_events,
+        consent::unsubscribe_link,
     ),
-    components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification, consent::ConsentBody)),
+    components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification, consent::ConsentBody, consent::LinkBody)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
@@ -259,6 +262,7 @@ pub fn router(state: AppState) -> Router {
         .merge(rights::routes())
         .merge(drp::routes())
         .merge(consent::routes())
+        .merge(consent_pages::routes())
         .merge(account_pages::routes())
         .merge(rights_pages::routes())
         .merge(console::routes())

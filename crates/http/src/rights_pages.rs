@@ -148,6 +148,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../templates/privacy_center.html"),
         ),
         (
+            "marketing.html",
+            include_str!("../templates/marketing.html"),
+        ),
+        (
             "privacy_center_form.html",
             include_str!("../templates/privacy_center_form.html"),
         ),
@@ -235,7 +239,7 @@ fn days(words: &Words, left: i64) -> Days {
 
 /// Which part of the site a page belongs to: its navigation.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Area {
+pub(crate) enum Area {
     /// A customer's account.
     Customer,
     /// The staff console.
@@ -245,19 +249,19 @@ enum Area {
 }
 
 /// What every page is besides its own values.
-struct Page {
-    status: StatusCode,
-    template: &'static str,
-    area: Area,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) template: &'static str,
+    pub(crate) area: Area,
     /// The nav entry it is.
-    nav: &'static str,
-    heading: String,
-    intro: Option<String>,
+    pub(crate) nav: &'static str,
+    pub(crate) heading: String,
+    pub(crate) intro: Option<String>,
     /// Query pairs the language links keep (`token=…&`).
-    keep: String,
-    banner: Option<Banner>,
+    pub(crate) keep: String,
+    pub(crate) banner: Option<Banner>,
     /// The signed-in person's address and session token.
-    me: Option<(String, String)>,
+    pub(crate) me: Option<(String, String)>,
 }
 
 impl Page {
@@ -283,7 +287,12 @@ const CUSTOMER_NAV: [(&str, &str, &str); 3] = [
     ("data", "/account/data", "ui_rq_nav_data"),
 ];
 
-fn render(state: &AppState, lang: &str, page: Page, extra: Value) -> Result<Response, ApiError> {
+pub(crate) fn render(
+    state: &AppState,
+    lang: &str,
+    page: Page,
+    extra: Value,
+) -> Result<Response, ApiError> {
     let words = Words::of(state, lang);
     let items: &[(&str, &str, &str)] = match page.area {
         Area::Console => &CONSOLE_NAV,
@@ -321,7 +330,7 @@ fn render(state: &AppState, lang: &str, page: Page, extra: Value) -> Result<Resp
 }
 
 /// A page of `area` that only says something.
-fn message(
+pub(crate) fn message(
     state: &AppState,
     lang: &str,
     area: Area,
@@ -341,7 +350,7 @@ fn message(
 }
 
 /// The page for a form that came from another site or carries a wrong token.
-fn refused(state: &AppState, lang: &str, area: Area) -> Result<Response, ApiError> {
+pub(crate) fn refused(state: &AppState, lang: &str, area: Area) -> Result<Response, ApiError> {
     let words = Words::of(state, lang);
     message(
         state,
@@ -665,7 +674,7 @@ async fn enter_form<D: Desk>(
 }
 
 /// The form a post carries, or the page for one that cannot be read at all.
-fn read_form<T>(
+pub(crate) fn read_form<T>(
     state: &AppState,
     headers: &HeaderMap,
     area: Area,
@@ -2193,7 +2202,7 @@ async fn data_post(
 
 // ---- The privacy center ----
 
-fn public_page(template: &'static str, heading: String) -> Page {
+pub(crate) fn public_page(template: &'static str, heading: String) -> Page {
     Page::new(template, Area::Public, "", heading)
 }
 

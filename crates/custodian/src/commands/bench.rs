@@ -94,6 +94,15 @@ pub async fn run(config: Option<&Path>, command: BenchCommand) -> anyhow::Result
             let ctx = context::open(config, &data).await?;
             super::bench_rights::run(&ctx.engine, records, subjects).await?;
         }
+        BenchCommand::Consent {
+            subjects,
+            checks,
+            seconds,
+            data,
+        } => {
+            let ctx = context::open(config, &data).await?;
+            super::bench_consent::run(&ctx.engine, subjects, checks, seconds).await?;
+        }
         BenchCommand::Ingest {
             records,
             batch,

@@ -3,6 +3,7 @@
 mod admin;
 mod backup;
 mod bench;
+mod bench_consent;
 mod bench_retention;
 mod bench_rights;
 mod context;

@@ -10,6 +10,7 @@ mod console;
 mod drp;
 mod helpers;
 mod isolation;
+mod marketing;
 mod notices;
 mod operations;
 mod policy;
