@@ -4,6 +4,7 @@ use custodian_core::{ApiKeyId, TenantId};
 use custodian_store::{ApiKeyRecord, NewAuditEvent, Outcome};
 use custodian_vault::{generate_api_key, parse_api_key};
 use serde::Serialize;
+use sha2::Digest as _;
 
 use crate::{Engine, EngineError};
 
@@ -69,9 +70,11 @@ impl Scope {
 /// revoked through this process stops at once.
 pub const KEY_CACHE_FOR: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Keys read recently, by their lookup part.
+/// Tokens verified recently, by their SHA-256 digest.
 pub(crate) type KeyCache = std::sync::Arc<
-    std::sync::Mutex<rustc_hash::FxHashMap<String, (ApiKeyRecord, std::time::Instant)>>,
+    std::sync::RwLock<
+        rustc_hash::FxHashMap<[u8; 32], (std::sync::Arc<ApiKeyRecord>, std::time::Instant)>,
+    >,
 >;
 
 /// Who performs an action, as recorded in the audit log.
@@ -232,9 +235,9 @@ impl Engine {
         };
         self.store.revoke_api_key(id, now, &event).await?;
         self.key_cache
-            .lock()
+            .write()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(&record.lookup);
+            .retain(|_, (r, _)| r.id != id);
         self.store
             .api_key(id)
             .await?
@@ -252,33 +255,48 @@ impl Engine {
     pub async fn authenticate(&self, token: &str) -> Result<Principal, EngineError> {
         const UNKNOWN: &str = "the API key is not valid";
         let parsed = parse_api_key(token.trim()).ok_or(EngineError::Unauthenticated(UNKNOWN))?;
+        // A token that verified within the last seconds is trusted again without the database
+        // or the keyed hash: it is found by its own digest.
+        let digest: [u8; 32] = sha2::Sha256::digest(token.trim().as_bytes()).into();
         let cached = self
             .key_cache
-            .lock()
+            .read()
             .unwrap_or_else(|e| e.into_inner())
-            .get(parsed.lookup)
+            .get(&digest)
             .filter(|(_, at)| at.elapsed() < KEY_CACHE_FOR)
-            .map(|(r, _)| r.clone());
-        let record = match cached {
-            Some(r) => r,
-            None => {
-                let r = self
-                    .store
-                    .api_key_by_lookup(parsed.lookup)
-                    .await?
-                    .ok_or(EngineError::Unauthenticated(UNKNOWN))?;
-                if r.revoked_at.is_none() {
-                    let mut cache = self.key_cache.lock().unwrap_or_else(|e| e.into_inner());
-                    if cache.len() > 10_000 {
-                        cache.retain(|_, (_, at)| at.elapsed() < KEY_CACHE_FOR);
-                    }
-                    cache.insert(r.lookup.clone(), (r.clone(), std::time::Instant::now()));
-                }
-                r
-            }
-        };
+            .map(|(r, _)| std::sync::Arc::clone(r));
+        if let Some(record) = cached {
+            return Ok(Principal {
+                tenant: record.tenant,
+                by: Actor::ApiKey(record.id),
+                scopes: record
+                    .scopes
+                    .iter()
+                    .filter_map(|s| Scope::parse(s))
+                    .collect(),
+                reason: None,
+            });
+        }
+        let record = self
+            .store
+            .api_key_by_lookup(parsed.lookup)
+            .await?
+            .ok_or(EngineError::Unauthenticated(UNKNOWN))?;
         if !parsed.secret.matches(&self.master, &record.secret_hash) {
             return Err(EngineError::Unauthenticated(UNKNOWN));
+        }
+        if record.revoked_at.is_none() {
+            let mut cache = self.key_cache.write().unwrap_or_else(|e| e.into_inner());
+            if cache.len() > 10_000 {
+                cache.retain(|_, (_, at)| at.elapsed() < KEY_CACHE_FOR);
+            }
+            cache.insert(
+                digest,
+                (
+                    std::sync::Arc::new(record.clone()),
+                    std::time::Instant::now(),
+                ),
+            );
         }
         if record.revoked_at.is_some() {
             self.store

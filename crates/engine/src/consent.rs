@@ -117,12 +117,12 @@ enum CookieRule {
 /// One choice as the book keeps it: the newest per purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Mark {
+    at: i64,
+    /// The high half of the event's id (time-ordered): between choices made at the same
+    /// moment, the one recorded later wins.
+    id: u64,
     key: PurposeKey,
     given: bool,
-    at: i64,
-    /// The event's id (time-ordered): between choices made at the same moment, the one
-    /// recorded later wins.
-    id: u128,
 }
 
 /// A stop that can be lifted: on or off since a time.
@@ -130,15 +130,15 @@ struct Mark {
 struct Switch {
     on: bool,
     at: Option<i64>,
-    id: u128,
+    id: u64,
 }
 
 impl Switch {
-    fn apply(&mut self, on: bool, at: i64, id: u128) {
-        // The newer wins; at the same moment, the one recorded later.
+    fn apply(&mut self, on: bool, at: i64, id: u64) {
+        // The newer wins; at the same moment, the one recorded (or applied) later.
         let newer = match self.at {
             None => true,
-            Some(t) => (at, id) > (t, self.id),
+            Some(t) => (at, id) >= (t, self.id),
         };
         if newer {
             *self = Switch {
@@ -150,14 +150,21 @@ impl Switch {
     }
 }
 
-/// Everything the book knows of one person or browser.
+/// The stops of a person: rare, so kept apart from the choices that every check reads.
 #[derive(Debug, Clone, Default)]
-struct Entry {
+struct Stops {
     restricted: Switch,
     objected: Switch,
     /// Every consent withdrawn (a rights request), since (time, event id).
-    withdrawn_all: Option<(i64, u128)>,
-    marks: Vec<Mark>,
+    withdrawn_all: Option<(i64, u64)>,
+}
+
+/// Everything the book knows of one person or browser: 64 bytes, its choices inline, so that
+/// a check touches one slot of the table.
+#[derive(Debug, Clone, Default)]
+struct Entry {
+    marks: smallvec::SmallVec<[Mark; 2]>,
+    stops: Option<Box<Stops>>,
 }
 
 impl Entry {
@@ -165,10 +172,26 @@ impl Entry {
         self.marks.iter().find(|m| m.key == key).copied()
     }
 
-    fn set(&mut self, key: PurposeKey, given: bool, at: i64, id: u128) {
+    fn stops(&mut self) -> &mut Stops {
+        self.stops.get_or_insert_with(Box::default)
+    }
+
+    fn restricted(&self) -> Option<&Switch> {
+        self.stops.as_ref().map(|s| &s.restricted).filter(|s| s.on)
+    }
+
+    fn objected(&self) -> Option<&Switch> {
+        self.stops.as_ref().map(|s| &s.objected).filter(|s| s.on)
+    }
+
+    fn withdrawn_all(&self) -> Option<(i64, u64)> {
+        self.stops.as_ref().and_then(|s| s.withdrawn_all)
+    }
+
+    fn set(&mut self, key: PurposeKey, given: bool, at: i64, id: u64) {
         match self.marks.iter_mut().find(|m| m.key == key) {
             Some(m) => {
-                if (at, id) > (m.at, m.id) {
+                if (at, id) >= (m.at, m.id) {
                     m.given = given;
                     m.at = at;
                     m.id = id;
@@ -179,16 +202,15 @@ impl Entry {
     }
 }
 
+/// The purposes the book has seen, interned, with the rules of the policy in force.
 #[derive(Debug, Default)]
-struct BookState {
+struct Names {
     keys: FxHashMap<String, PurposeKey>,
     names: Vec<String>,
     rules: Vec<Rule>,
-    people: FxHashMap<(TenantId, SubjectId), Entry>,
-    visitors: FxHashMap<(TenantId, Uuid), Entry>,
 }
 
-impl BookState {
+impl Names {
     fn key(&mut self, name: &str) -> PurposeKey {
         if let Some(k) = self.keys.get(name) {
             return *k;
@@ -200,19 +222,58 @@ impl BookState {
         k
     }
 
-    fn apply(&mut self, e: &NewConsentEvent) {
+    /// The key an event's choice is filed under, interned.
+    fn event_key(&mut self, e: &NewConsentEvent) -> Option<PurposeKey> {
+        match e.kind.as_str() {
+            "consent" if e.purpose != "*" => Some(self.key(&e.purpose)),
+            "relationship" => Some(self.key(&format!("holder:{}", e.purpose))),
+            _ => None,
+        }
+    }
+}
+
+/// One shard of the book: the people and browsers whose id falls in it, and a copy of the
+/// rules (so that a check takes one lock, that of its shard).
+#[derive(Debug, Default)]
+struct BookState {
+    rules: Vec<Rule>,
+    people: FxHashMap<(TenantId, SubjectId), Entry>,
+    visitors: FxHashMap<(TenantId, Uuid), Entry>,
+}
+
+/// How many shards: checks on different cores rarely meet on one lock.
+const SHARDS: usize = 64;
+
+/// A shard on cache lines of its own.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Padded(RwLock<BookState>);
+
+fn shard_of(id: Uuid) -> usize {
+    // Ids are random (v4) or end in random bits (v7).
+    (id.as_u128() as usize) % SHARDS
+}
+
+fn holder_shard(who: &ConsentHolder) -> usize {
+    match who {
+        ConsentHolder::Subject(s) => shard_of(s.as_uuid()),
+        ConsentHolder::Visitor(v) => shard_of(*v),
+    }
+}
+
+impl BookState {
+    fn apply(&mut self, e: &NewConsentEvent, key: Option<PurposeKey>) {
         let at = e.at.as_microsecond();
-        let id = e.id.as_u128();
-        let key = (e.kind == "consent" && e.purpose != "*").then(|| self.key(&e.purpose));
-        let relation =
-            (e.kind == "relationship").then(|| self.key(&format!("holder:{}", e.purpose)));
+        let id = (e.id.as_u128() >> 64) as u64;
+        let relation = key.filter(|_| e.kind == "relationship");
+        let key = key.filter(|_| e.kind == "consent");
         let entry = match e.who {
             ConsentHolder::Subject(s) => self.people.entry((e.tenant, s)).or_default(),
             ConsentHolder::Visitor(v) => self.visitors.entry((e.tenant, v)).or_default(),
         };
         match e.kind.as_str() {
-            "restriction" => entry.restricted.apply(e.given, at, id),
-            "objection" => entry.objected.apply(e.given, at, id),
+            "restriction" => entry.stops().restricted.apply(e.given, at, id),
+            "objection" => entry.stops().objected.apply(e.given, at, id),
             "relationship" => {
                 if let Some(k) = relation {
                     entry.set(k, e.given, at, id);
@@ -221,8 +282,9 @@ impl BookState {
             _ => match key {
                 Some(k) => entry.set(k, e.given, at, id),
                 None if !e.given => {
-                    entry.withdrawn_all =
-                        Some(entry.withdrawn_all.map_or((at, id), |t| t.max((at, id))));
+                    let stops = entry.stops();
+                    stops.withdrawn_all =
+                        Some(stops.withdrawn_all.map_or((at, id), |t| t.max((at, id))));
                 }
                 None => {}
             },
@@ -268,13 +330,12 @@ impl BookState {
             } => (consent, legitimate_interest, other, holders_of),
         };
         // A restriction stops everything but what a legal duty requires.
-        if let Some(e) = entry
-            && e.restricted.on
+        if let Some(r) = entry.and_then(Entry::restricted)
             && basis != Some(LegalBasisKind::LegalObligation)
         {
-            return Decision::deny("restricted", e.restricted.at);
+            return Decision::deny("restricted", r.at);
         }
-        let withdrawn_all = entry.and_then(|e| e.withdrawn_all);
+        let withdrawn_all = entry.and_then(Entry::withdrawn_all);
         let by_consent = || match mark {
             Some(m) if m.given && withdrawn_all.is_none_or(|w| w < (m.at, m.id)) => {
                 Decision::allow("consent", Some(m.at))
@@ -289,10 +350,8 @@ impl BookState {
             {
                 return Decision::deny("withdrawn", Some(m.at));
             }
-            if let Some(e) = entry
-                && e.objected.on
-            {
-                return Decision::deny("objected", e.objected.at);
+            if let Some(o) = entry.and_then(Entry::objected) {
+                return Decision::deny("objected", o.at);
             }
             match holders_of {
                 None => Decision::allow("legitimate-interest", None),
@@ -345,21 +404,40 @@ const GAP_PATIENCE_US: i64 = 60_000_000;
 const MAX_GAPS: usize = 10_000;
 
 /// The consent state of every tenant, folded from the ledger.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ConsentBook {
-    state: RwLock<BookState>,
+    names: RwLock<Names>,
+    shards: Box<[Padded]>,
     cursor: Mutex<Cursor>,
     /// The policy version whose rules the book holds.
     rules_of: Mutex<String>,
 }
 
+impl Default for ConsentBook {
+    fn default() -> Self {
+        Self {
+            names: RwLock::default(),
+            shards: (0..SHARDS).map(|_| Padded::default()).collect(),
+            cursor: Mutex::default(),
+            rules_of: Mutex::default(),
+        }
+    }
+}
+
 impl ConsentBook {
+    fn shard(&self, id: Uuid) -> std::sync::RwLockReadGuard<'_, BookState> {
+        self.shards[shard_of(id)]
+            .0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The key of a purpose (`promote-services`) or cookie category (`cookie:marketing`), if
     /// the policy in force declares it.
     pub fn key(&self, purpose: &str) -> Option<PurposeKey> {
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        let k = state.keys.get(purpose).copied()?;
-        match state.rules.get(usize::from(k.0)) {
+        let names = self.names.read().unwrap_or_else(|e| e.into_inner());
+        let k = names.keys.get(purpose).copied()?;
+        match names.rules.get(usize::from(k.0)) {
             Some(Rule::Other) | None => None,
             Some(_) => Some(k),
         }
@@ -367,13 +445,13 @@ impl ConsentBook {
 
     /// Whether `subject` of `tenant` may be processed for the purpose: memory only.
     pub fn check(&self, tenant: TenantId, subject: SubjectId, key: PurposeKey) -> Decision {
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let state = self.shard(subject.as_uuid());
         state.decide(state.people.get(&(tenant, subject)), key)
     }
 
     /// Whether the browser with this consent id accepted the cookie category.
     pub fn check_visitor(&self, tenant: TenantId, visitor: Uuid, key: PurposeKey) -> Decision {
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let state = self.shard(visitor);
         state.decide(state.visitors.get(&(tenant, visitor)), key)
     }
 
@@ -387,17 +465,23 @@ impl ConsentBook {
         basis: Option<LegalBasisKind>,
         holder: bool,
     ) -> Decision {
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let state = self.shard(subject.as_uuid());
         state.decide_as(state.people.get(&(tenant, subject)), key, basis, holder)
     }
 
     /// Whether the subject holds `product` (an existing customer, for legitimate interest).
     pub(crate) fn holds(&self, tenant: TenantId, subject: SubjectId, product: &str) -> bool {
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        let Some(k) = state.keys.get(&format!("holder:{product}")).copied() else {
+        let Some(k) = self
+            .names
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys
+            .get(&format!("holder:{product}"))
+            .copied()
+        else {
             return false;
         };
-        state
+        self.shard(subject.as_uuid())
             .people
             .get(&(tenant, subject))
             .and_then(|e| e.mark(k))
@@ -406,16 +490,37 @@ impl ConsentBook {
 
     /// Applies events (idempotent: the newest choice per purpose wins, whatever the order).
     pub(crate) fn apply(&self, events: &[NewConsentEvent]) {
-        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-        for e in events {
-            state.apply(e);
+        let keyed: Vec<(usize, Option<PurposeKey>, &NewConsentEvent)> = {
+            let mut names = self.names.write().unwrap_or_else(|e| e.into_inner());
+            events
+                .iter()
+                .map(|e| (holder_shard(&e.who), names.event_key(e), e))
+                .collect()
+        };
+        let mut order: Vec<usize> = (0..keyed.len()).collect();
+        // Each shard once, its events in their order.
+        order.sort_by_key(|i| keyed[*i].0);
+        let mut i = 0;
+        while i < order.len() {
+            let shard = keyed[order[i]].0;
+            let mut state = self.shards[shard]
+                .0
+                .write()
+                .unwrap_or_else(|e| e.into_inner());
+            while i < order.len() && keyed[order[i]].0 == shard {
+                let (_, key, e) = keyed[order[i]];
+                state.apply(e, key);
+                i += 1;
+            }
         }
     }
 
     /// How many people and browsers the book holds.
     pub fn len(&self) -> (usize, usize) {
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-        (state.people.len(), state.visitors.len())
+        self.shards.iter().fold((0, 0), |(p, v), s| {
+            let state = s.0.read().unwrap_or_else(|e| e.into_inner());
+            (p + state.people.len(), v + state.visitors.len())
+        })
     }
 
     /// Whether the book holds nobody.
@@ -429,7 +534,7 @@ impl ConsentBook {
         if *rules_of == v.label {
             return;
         }
-        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.names.write().unwrap_or_else(|e| e.into_inner());
         for r in state.rules.iter_mut() {
             *r = Rule::Other;
         }
@@ -472,6 +577,9 @@ impl ConsentBook {
                 | custodian_policy::model::CookieConsent::OptOut => CookieRule::OptIn,
                 custodian_policy::model::CookieConsent::Blocked => CookieRule::Blocked,
             });
+        }
+        for shard in self.shards.iter() {
+            shard.0.write().unwrap_or_else(|e| e.into_inner()).rules = state.rules.clone();
         }
         *rules_of = v.label.clone();
     }
@@ -767,7 +875,8 @@ impl Engine {
                 Ok::<_, EngineError>(book)
             })
             .await?;
-        book.set_rules(self.policy_version()?);
+        // The policy in force is the process's own (`current` of the manifest): its rules
+        // were set when the book was folded.
         Ok(book)
     }
 

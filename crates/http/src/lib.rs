@@ -39,7 +39,7 @@ use custodian_engine::Engine;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
-    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -248,6 +248,34 @@ pub fn openapi_json() -> String {
     text
 }
 
+/// Request ids: this process's start time and a counter. Unique without asking the kernel
+/// for randomness on every request.
+#[derive(Clone)]
+struct CountedIds {
+    prefix: u64,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for CountedIds {
+    fn default() -> Self {
+        Self {
+            prefix: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64),
+            next: Arc::default(),
+        }
+    }
+}
+
+impl MakeRequestId for CountedIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&format!("{:016x}-{n:016x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
@@ -273,7 +301,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), secure_headers))
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(SetRequestIdLayer::new(request_id.clone(), CountedIds::default()))
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
                     let id = req
                         .extensions()

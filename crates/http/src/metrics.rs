@@ -17,11 +17,19 @@ struct Histogram {
     sum: f64,
 }
 
+/// What one route answered: counts per (method, status), and its latencies.
+#[derive(Default)]
+struct RouteStats {
+    answered: Vec<(String, u16, u64)>,
+    durations: Histogram,
+}
+
 /// Counters and histograms of the HTTP edge.
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    durations: Mutex<BTreeMap<String, Histogram>>,
+    /// Per route; found without allocating once a route was seen (the hot path of every
+    /// request).
+    routes: Mutex<BTreeMap<String, RouteStats>>,
     /// Counters and gauges of background work (sweeps, notices): name → (help, type, value).
     background: Mutex<BTreeMap<&'static str, (&'static str, &'static str, f64)>>,
 }
@@ -35,15 +43,21 @@ impl std::fmt::Debug for Metrics {
 impl Metrics {
     /// Records one request.
     pub fn observe(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        {
-            let mut requests = self.requests.lock().unwrap_or_else(|p| p.into_inner());
-            *requests
-                .entry((method.to_string(), route.to_string(), status))
-                .or_default() += 1;
-        }
         let seconds = elapsed.as_secs_f64();
-        let mut durations = self.durations.lock().unwrap_or_else(|p| p.into_inner());
-        let h = durations.entry(route.to_string()).or_default();
+        let mut routes = self.routes.lock().unwrap_or_else(|p| p.into_inner());
+        let stats = match routes.get_mut(route) {
+            Some(s) => s,
+            None => routes.entry(route.to_string()).or_default(),
+        };
+        match stats
+            .answered
+            .iter_mut()
+            .find(|(m, s, _)| m == method && *s == status)
+        {
+            Some((_, _, n)) => *n += 1,
+            None => stats.answered.push((method.to_string(), status, 1)),
+        }
+        let h = &mut stats.durations;
         h.count += 1;
         h.sum += seconds;
         for (i, le) in BUCKETS.iter().enumerate() {
@@ -70,12 +84,17 @@ impl Metrics {
         let mut out = String::new();
         out.push_str("# HELP custodian_http_requests_total HTTP requests answered.\n");
         out.push_str("# TYPE custodian_http_requests_total counter\n");
-        for ((method, route, status), n) in self
-            .requests
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+        let routes = self.routes.lock().unwrap_or_else(|p| p.into_inner());
+        let mut answered: Vec<(&str, &str, u16, u64)> = routes
             .iter()
-        {
+            .flat_map(|(route, s)| {
+                s.answered
+                    .iter()
+                    .map(move |(m, status, n)| (m.as_str(), route.as_str(), *status, *n))
+            })
+            .collect();
+        answered.sort();
+        for (method, route, status, n) in answered {
             let _ = writeln!(
                 out,
                 "custodian_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
@@ -86,12 +105,8 @@ impl Metrics {
             "# HELP custodian_http_request_duration_seconds Time to answer HTTP requests.\n",
         );
         out.push_str("# TYPE custodian_http_request_duration_seconds histogram\n");
-        for (route, h) in self
-            .durations
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-        {
+        for (route, s) in routes.iter() {
+            let h = &s.durations;
             let route = escape(route);
             for (i, le) in BUCKETS.iter().enumerate() {
                 let _ = writeln!(
@@ -116,6 +131,7 @@ impl Metrics {
                 h.count
             );
         }
+        drop(routes);
         for (name, (help, kind, value)) in self
             .background
             .lock()
