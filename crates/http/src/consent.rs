@@ -58,6 +58,8 @@ pub(crate) fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(MAX_BANNER_POST)),
         )
         .route("/.well-known/gpc.json", get(gpc_json))
+        .route("/banner/example", get(example))
+        .route("/banner/example/tag/{name}", get(example_tag))
 }
 
 /// A choice to record: the person (by `subject` or `identifiers`), the purpose, given or
@@ -600,4 +602,136 @@ async fn gpc_json(State(state): State<AppState>) -> Response {
         HeaderValue::from_static("public, max-age=86400"),
     );
     cors(r)
+}
+
+#[derive(Debug, Deserialize)]
+struct ExampleQuery {
+    site: Option<String>,
+    lang: Option<String>,
+}
+
+/// The categories the example page carries a tag for.
+const EXAMPLE_TAGS: [&str; 4] = ["functional", "performance", "marketing", "unclassified"];
+
+/// Escapes text for HTML.
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A preview of the banner on a website, as a customer embeds it: a tag per category that
+/// says when it ran, and the snippet to copy. `?site=<tenant id>&lang=nl`.
+async fn example(
+    State(state): State<AppState>,
+    query: Result<Query<ExampleQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let q = query.map(|Query(q)| q).unwrap_or(ExampleQuery {
+        site: None,
+        lang: None,
+    });
+    let site = q
+        .site
+        .as_deref()
+        .and_then(|s| s.parse::<Uuid>().ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+                "name the site: /banner/example?site=<tenant id>",
+            )
+            .field("site")
+        })?;
+    state
+        .engine
+        .tenant(custodian_core::TenantId::from_uuid(site))
+        .await?;
+    let banner = state.engine.banner(q.lang.as_deref())?;
+    let lang = esc(&banner.locale);
+    let public = esc(&state.engine.rights_settings().public_url);
+    let name = |id: &str| {
+        banner
+            .categories
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| esc(&c.name))
+            .unwrap_or_default()
+    };
+    let rows: String = EXAMPLE_TAGS
+        .iter()
+        .map(|c| {
+            format!(
+                "<tr data-tag=\"{c}\"><th scope=\"row\">{}</th><td class=\"state\">—</td></tr>",
+                name(c)
+            )
+        })
+        .collect();
+    let tags: String = EXAMPLE_TAGS
+        .iter()
+        .map(|c| {
+            format!(
+                "<script type=\"text/plain\" data-category=\"{c}\" src=\"/banner/example/tag/{c}.js\"></script>\n"
+            )
+        })
+        .collect();
+    let html = format!(
+        r#"<!doctype html>
+<html lang="{lang}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{title} · Custodian</title>
+  <link rel="stylesheet" href="/assets/style.css">
+</head>
+<body>
+  <header class="top"><a class="brand" href="/?lang={lang}">Custodian</a></header>
+  <main><div class="narrow">
+    <section class="hero">
+      <p class="eyebrow">{title}</p>
+      <h1>{heading}</h1>
+      <p>{intro}</p>
+    </section>
+    <section>
+      <table class="facts"><tbody>{rows}</tbody></table>
+      <p><button type="button" data-custodian="settings">{open}</button></p>
+    </section>
+    <section>
+      <pre class="json">&lt;script src="{public}/banner.js" data-site="{site}" defer&gt;&lt;/script&gt;
+&lt;script type="text/plain" data-category="marketing" src="…"&gt;&lt;/script&gt;</pre>
+    </section>
+  </div></main>
+  {tags}<script src="/banner.js" data-site="{site}" data-locale="{lang}" defer></script>
+</body>
+</html>
+"#,
+        title = esc(&banner
+            .texts
+            .get("settings_title")
+            .cloned()
+            .unwrap_or_default()),
+        heading = esc(&banner.texts.get("title").cloned().unwrap_or_default()),
+        intro = esc(&banner.texts.get("intro").cloned().unwrap_or_default()),
+        open = esc(&banner.texts.get("open").cloned().unwrap_or_default()),
+    );
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+}
+
+/// A tag of the example page: marks its row as run, with the time.
+async fn example_tag(Path(name): Path<String>) -> Response {
+    let category = name.strip_suffix(".js").unwrap_or(&name);
+    if !EXAMPLE_TAGS.contains(&category) {
+        return ApiError::not_found("tag").into_response();
+    }
+    let js = format!(
+        "document.querySelectorAll('[data-tag=\"{category}\"] .state').forEach(function (e) {{ e.textContent = '\\u2713 ' + new Date().toLocaleTimeString(); }});\n"
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        js,
+    )
+        .into_response()
 }

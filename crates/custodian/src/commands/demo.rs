@@ -50,11 +50,13 @@ pub async fn run(config: Option<&Path>, mut args: ServeArgs) -> anyhow::Result<E
         .unwrap_or_else(|| PathBuf::from("data/demo"));
     let accounts = seed_accounts(&ctx.engine, &dir).await?;
     seed_requests(&ctx.engine, &keys).await?;
+    let consent = seed_consents(&ctx.engine, &keys).await?;
     let listener = serve::bind(&ctx.settings.server.listen).await?;
     let address = listener.local_addr()?;
     let base = format!("http://{address}");
     let background = serve::Background::from_settings(&ctx.settings, Some(address))?;
     print_guide(&base, &ctx.engine, &keys, &args, &ctx.settings).await?;
+    print_consent(&base, &consent, &keys);
     print_accounts(&base, &accounts);
     serve::serve(listener, ctx.engine, background).await?;
     Ok(ExitCode::SUCCESS)
@@ -846,4 +848,135 @@ async fn seed_requests(engine: &Engine, keys: &[(String, String)]) -> anyhow::Re
             .await?;
     }
     Ok(())
+}
+
+/// What the guide shows of consent: the site whose banner to preview and one person's links.
+struct ConsentDemo {
+    site: String,
+    preferences: String,
+    unsubscribe: String,
+}
+
+/// Gives the consent pages something to show in the first tenant: people who ticked the box
+/// (in three languages), one who opted out, one who gave consent to surveys, browsers that
+/// chose in the banner (one of them under GPC), and a preference-centre link.
+async fn seed_consents(
+    engine: &Engine,
+    keys: &[(String, String)],
+) -> anyhow::Result<Option<ConsentDemo>> {
+    use custodian_engine::consent::ConsentInput;
+    use custodian_engine::consent_banner::BannerChoice;
+    let Some((_, key)) = keys.first() else {
+        return Ok(None);
+    };
+    let principal = engine.authenticate(key).await?;
+    let person =
+        |email: &str, purpose: &str, given: bool, locale: &str, method: &str| ConsentInput {
+            subject: None,
+            identifiers: [("email".to_string(), email.to_string())].into(),
+            purpose: purpose.into(),
+            given,
+            method: Some(method.into()),
+            text: None,
+            text_version: None,
+            locale: Some(locale.into()),
+            ip: Some("198.51.100.20".into()),
+            at: None,
+        };
+    let first = "lotte@example.nl";
+    let (known, _) = engine
+        .check_consent(&principal, "promote-services", None, Some(("email", first)))
+        .await?;
+    if known.is_none() {
+        for c in [
+            person(first, "promote-services", true, "nl", "checkbox"),
+            person(
+                "wei@example.cn",
+                "promote-services",
+                true,
+                "zh-CN",
+                "checkbox",
+            ),
+            person("sam@example.com", "promote-services", true, "en", "form"),
+            person(
+                "sam@example.com",
+                "promote-services",
+                false,
+                "en",
+                "support",
+            ),
+            person("dewi@example.id", "surveys", true, "id", "checkbox"),
+        ] {
+            engine.record_consent(&principal, c).await?;
+        }
+        let banner = engine.banner(Some("en"))?;
+        for (action, categories, gpc) in [
+            ("accept-all", vec![], false),
+            ("reject-all", vec![], false),
+            ("save", vec!["performance".to_string()], false),
+            ("accept-all", vec![], true),
+        ] {
+            engine
+                .record_banner(
+                    BannerChoice {
+                        site: principal.tenant.as_uuid(),
+                        consent_id: uuid::Uuid::new_v4(),
+                        action: action.into(),
+                        categories,
+                        revision: banner.revision.clone(),
+                        locale: banner.locale.clone(),
+                        text_hash: banner.text_hash.clone(),
+                        gpc,
+                        gpc_source: gpc.then(|| "dom".into()),
+                    },
+                    false,
+                    None,
+                )
+                .await?;
+        }
+    }
+    let link = engine
+        .unsubscribe_link(
+            &principal,
+            None,
+            &[("email".to_string(), first.to_string())].into(),
+            "promote-services",
+        )
+        .await?;
+    Ok(Some(ConsentDemo {
+        site: principal.tenant.to_string(),
+        preferences: link.preferences_url,
+        unsubscribe: link.url,
+    }))
+}
+
+fn print_consent(base: &str, consent: &Option<ConsentDemo>, keys: &[(String, String)]) {
+    let Some(c) = consent else {
+        return;
+    };
+    println!("  Consent:");
+    println!(
+        "    the cookie banner on an example website (Acme's): {base}/banner/example?site={}&lang=nl",
+        c.site
+    );
+    println!("    GPC support: {base}/.well-known/gpc.json   the banner itself: {base}/banner.js");
+    // The links carry the public address of the configuration; this server's is `base`.
+    let here = |url: &str, path: &str| match url.find(path) {
+        Some(i) => format!("{base}{}", &url[i..]),
+        None => url.to_string(),
+    };
+    println!(
+        "    Lotte's preference centre: {}?lang=nl",
+        here(&c.preferences, "/preferences/")
+    );
+    println!(
+        "    her one-click unsubscribe (a page on GET, RFC 8058 on POST): {}",
+        here(&c.unsubscribe, "/unsubscribe/")
+    );
+    if let Some((_, key)) = keys.first() {
+        println!(
+            "    curl -H 'Authorization: Bearer {key}' '{base}/v1/consents/check?purpose=promote-services&email=lotte@example.nl'"
+        );
+    }
+    println!();
 }
