@@ -1163,6 +1163,34 @@ impl Engine {
             let (subject, new_subject, links) = self
                 .consent_subject(principal.tenant, input.subject, &input.identifiers, now)
                 .await?;
+            // Withdrawing a payment consent deletes what it kept in the same transaction.
+            if !input.given
+                && new_subject.is_none()
+                && [
+                    crate::payments::SAVED_METHODS,
+                    crate::payments::AUTO_RECHARGE,
+                ]
+                .contains(&input.purpose.as_str())
+            {
+                let (_, id) = self
+                    .withdraw_payment_consent(principal, subject, &input.purpose, method)
+                    .await?;
+                let decision = match book.key(&input.purpose) {
+                    Some(k) => book.check(principal.tenant, subject, k),
+                    None => Decision::deny("unknown-purpose", None),
+                };
+                return Ok(ConsentReceipt {
+                    id,
+                    subject,
+                    purpose: input.purpose,
+                    given: false,
+                    method: method.to_string(),
+                    at: now,
+                    text_hash: None,
+                    text_version: None,
+                    decision,
+                });
+            }
             let event = NewConsentEvent {
                 id: Uuid::now_v7(),
                 tenant: principal.tenant,

@@ -27,6 +27,7 @@ pub mod mailbox;
 pub mod marketing;
 pub mod notices;
 pub mod payload;
+pub mod payments;
 mod publish;
 pub mod records;
 pub mod retention;

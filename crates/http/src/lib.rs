@@ -20,6 +20,7 @@ mod metrics;
 mod notices;
 mod ops;
 mod pages;
+mod payments;
 mod records;
 mod retention;
 mod rights;
@@ -199,6 +200,13 @@ impl AppState {
         consent::history,
         consent::visitor_events,
         consent::unsubscribe_link,
+        payments::save,
+        payments::list,
+        payments::remove,
+        payments::withdraw,
+        payments::set_recharge,
+        payments::read_recharge,
+        payments::stop_recharge,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, records::Lookup, records::Found, records::Rectification, consent::ConsentBody, consent::LinkBody)),
     modifiers(&BearerAuth),
@@ -291,6 +299,7 @@ pub fn router(state: AppState) -> Router {
         .merge(drp::routes())
         .merge(consent::routes())
         .merge(consent_pages::routes())
+        .merge(payments::routes())
         .merge(account_pages::routes())
         .merge(rights_pages::routes())
         .merge(console::routes())

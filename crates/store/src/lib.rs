@@ -17,6 +17,7 @@ pub mod keys;
 mod location;
 mod migrate;
 mod notices;
+pub mod payments;
 mod postgres;
 pub mod records;
 pub mod retention;
@@ -48,6 +49,7 @@ pub use notices::{
     ALL_TOPICS, ClaimedNotice, Fanout, NoticeKind, NoticeOutcome, NoticeStats, Objection,
     Subscription, SubscriptionRequest, TOPIC_POLICY, TOPIC_SUBPROCESSORS,
 };
+pub use payments::{AutoRechargeRow, PaymentMethodRow};
 pub use records::{
     IdempotencyEntry, IdentifierLink, NewSubject, ProcessingStop, RecordBatch, RecordQuery,
     RecordRow, SubjectRow,
@@ -291,6 +293,59 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Every subject with a processing stop (restriction, objection, withdrawal).
     async fn processing_stops(&self) -> Result<Vec<SubjectStops>>;
+
+    /// Saves a payment method with the consent events that allow it, in one transaction.
+    async fn save_payment_method(
+        &self,
+        row: &PaymentMethodRow,
+        events: &[NewConsentEvent],
+        texts: &[(TenantId, ConsentText, Timestamp)],
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
+    /// A tenant's saved payment methods, or one payer's.
+    async fn payment_methods(
+        &self,
+        tenant: TenantId,
+        subject: Option<SubjectId>,
+    ) -> Result<Vec<PaymentMethodRow>>;
+
+    /// Deletes a payer's saved methods (one, or all), recording `events` (a withdrawal) in
+    /// the same transaction: how many went.
+    async fn delete_payment_methods(
+        &self,
+        tenant: TenantId,
+        subject: SubjectId,
+        id: Option<uuid::Uuid>,
+        events: &[NewConsentEvent],
+        audit: &NewAuditEvent,
+    ) -> Result<u64>;
+
+    /// Switches Auto Recharge on (or changes it) with its consent events, in one transaction.
+    async fn set_auto_recharge(
+        &self,
+        row: &AutoRechargeRow,
+        events: &[NewConsentEvent],
+        texts: &[(TenantId, ConsentText, Timestamp)],
+        audit: &NewAuditEvent,
+    ) -> Result<()>;
+
+    /// A payer's Auto Recharge, if on.
+    async fn auto_recharge(
+        &self,
+        tenant: TenantId,
+        subject: SubjectId,
+    ) -> Result<Option<AutoRechargeRow>>;
+
+    /// Switches Auto Recharge off, recording the withdrawal in the same transaction: whether
+    /// it was on.
+    async fn delete_auto_recharge(
+        &self,
+        tenant: TenantId,
+        subject: SubjectId,
+        events: &[NewConsentEvent],
+        audit: &NewAuditEvent,
+    ) -> Result<bool>;
 
     /// Deletes a subject's records kept under erasable keys (after those keys were destroyed)
     /// and, with `unlink`, the identifiers that find the subject, with the audit event, in one

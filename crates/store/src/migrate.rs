@@ -8,7 +8,7 @@ pub(crate) struct Migration {
 }
 
 /// The newest schema version this binary knows.
-pub const LATEST_VERSION: i64 = 13;
+pub const LATEST_VERSION: i64 = 14;
 
 pub(crate) const SQLITE: &[Migration] = &[
     Migration {
@@ -75,6 +75,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         version: 13,
         name: "consent",
         sql: include_str!("../migrations/sqlite/0013_consent.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "payments",
+        sql: include_str!("../migrations/sqlite/0014_payments.sql"),
     },
 ];
 
@@ -143,6 +148,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 13,
         name: "consent",
         sql: include_str!("../migrations/postgres/0013_consent.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "payments",
+        sql: include_str!("../migrations/postgres/0014_payments.sql"),
     },
 ];
 

@@ -29,6 +29,7 @@ mod accounts;
 mod consent;
 mod notices;
 mod partitions;
+mod payments;
 mod retention;
 mod rights;
 
@@ -710,6 +711,64 @@ impl Store for PgStore {
 
     async fn processing_stops(&self) -> Result<Vec<crate::consent::SubjectStops>> {
         self.c_stops().await
+    }
+
+    async fn save_payment_method(
+        &self,
+        row: &crate::payments::PaymentMethodRow,
+        events: &[crate::consent::NewConsentEvent],
+        texts: &[(TenantId, crate::consent::ConsentText, Timestamp)],
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.p_save_method(row, events, texts, audit).await
+    }
+
+    async fn payment_methods(
+        &self,
+        tenant: TenantId,
+        subject: Option<SubjectId>,
+    ) -> Result<Vec<crate::payments::PaymentMethodRow>> {
+        self.p_methods(tenant, subject).await
+    }
+
+    async fn delete_payment_methods(
+        &self,
+        tenant: TenantId,
+        subject: SubjectId,
+        id: Option<Uuid>,
+        events: &[crate::consent::NewConsentEvent],
+        audit: &NewAuditEvent,
+    ) -> Result<u64> {
+        self.p_delete_methods(tenant, subject, id, events, audit)
+            .await
+    }
+
+    async fn set_auto_recharge(
+        &self,
+        row: &crate::payments::AutoRechargeRow,
+        events: &[crate::consent::NewConsentEvent],
+        texts: &[(TenantId, crate::consent::ConsentText, Timestamp)],
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        self.p_set_recharge(row, events, texts, audit).await
+    }
+
+    async fn auto_recharge(
+        &self,
+        tenant: TenantId,
+        subject: SubjectId,
+    ) -> Result<Option<crate::payments::AutoRechargeRow>> {
+        self.p_recharge(tenant, subject).await
+    }
+
+    async fn delete_auto_recharge(
+        &self,
+        tenant: TenantId,
+        subject: SubjectId,
+        events: &[crate::consent::NewConsentEvent],
+        audit: &NewAuditEvent,
+    ) -> Result<bool> {
+        self.p_delete_recharge(tenant, subject, events, audit).await
     }
 
     async fn erase_subject_rows(

@@ -71,6 +71,22 @@ async fn every_endpoint_with_an_id_answers_another_tenants_id_like_a_missing_one
         .await
         .unwrap();
     let job = job["id"].as_str().unwrap().to_string();
+    // The owner's saved payment method (on the person's consent).
+    let method: Value = app
+        .client
+        .post(app.url("/v1/payment-methods"))
+        .bearer_auth(&owner)
+        .json(&json!({
+            "subject": subject, "method": "paypal", "psp": "stripe",
+            "fields": { "paypal-email": "payer@example.com" }, "consent": { "method": "checkbox" }
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let method = method["id"].as_str().unwrap().to_string();
 
     let doc: Value = app.get("/openapi.json").await.json().await.unwrap();
     let mut checked = 0;
@@ -93,6 +109,8 @@ async fn every_endpoint_with_an_id_answers_another_tenants_id_like_a_missing_one
                 &request
             } else if path.starts_with("/v1/request-jobs/") {
                 &job
+            } else if path.starts_with("/v1/payment-methods/") {
+                &method
             } else {
                 &record
             },

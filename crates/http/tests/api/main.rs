@@ -13,6 +13,7 @@ mod isolation;
 mod marketing;
 mod notices;
 mod operations;
+mod payments;
 mod policy;
 mod records;
 mod retention;
