@@ -95,8 +95,9 @@ async fn saved_methods_and_auto_recharge_live_on_consent_and_go_when_it_is_withd
     let r = post("/v1/payment-methods", card(good.clone()))
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
+    let status = r.status();
     let saved: Value = r.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{saved}");
     assert_eq!(saved["label"], json!("card •••• 4242"));
     assert_eq!(saved["psp_role"], json!("controller"));
     assert_eq!(saved["fields"], good);

@@ -8,7 +8,7 @@ CREATE TABLE saved_payment_methods (
     method        text NOT NULL,
     psp           text NOT NULL,
     label         text NOT NULL,
-    fields_sealed uuid NOT NULL,
+    fields_sealed bytea NOT NULL,
     created_at_us bigint NOT NULL
 );
 CREATE INDEX saved_payment_methods_subject ON saved_payment_methods (tenant_id, subject_id);
