@@ -13,10 +13,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use custodian_core::SubjectId;
-use custodian_engine::consent::ConsentInput;
+use custodian_engine::consent::{ConsentInput, Decision};
 use custodian_engine::consent_banner::BannerChoice;
 use custodian_store::ConsentHolder;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -219,6 +219,31 @@ pub struct CheckQuery {
     identifier: Option<String>,
 }
 
+/// The answer of a check, written straight to the body without building a JSON value first.
+struct CheckAnswer<'a> {
+    subject: Option<SubjectId>,
+    purpose: &'a str,
+    decision: Decision,
+}
+
+impl Serialize for CheckAnswer<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let d = &self.decision;
+        let since = d
+            .since
+            .and_then(|us| jiff::Timestamp::from_microsecond(us).ok());
+        let mut out = s.serialize_struct("CheckAnswer", 6)?;
+        out.serialize_field("subject", &self.subject)?;
+        out.serialize_field("purpose", self.purpose)?;
+        out.serialize_field("allowed", &d.allowed)?;
+        out.serialize_field("basis", &d.basis)?;
+        out.serialize_field("reason", d.reason)?;
+        out.serialize_field("since", &since.map(|t| t.to_string()))?;
+        out.end()
+    }
+}
+
 /// Whether a person may be processed for a purpose now: consent given and not withdrawn, or
 /// a legitimate interest not opted out of (for existing customers only, where the policy says
 /// so), and no restriction or upheld objection. Answered from memory. Needs `consent:read`.
@@ -281,17 +306,11 @@ pub(crate) async fn check(
         .engine
         .check_consent(&principal, &q.purpose, subject, identifier)
         .await?;
-    Ok(Json(serde_json::json!({
-        "subject": subject,
-        "purpose": q.purpose,
-        "allowed": decision.allowed,
-        "basis": decision.basis,
-        "reason": decision.reason,
-        "since": decision
-            .since
-            .and_then(|us| jiff::Timestamp::from_microsecond(us).ok())
-            .map(|t| t.to_string()),
-    }))
+    Ok(Json(CheckAnswer {
+        subject,
+        purpose: &q.purpose,
+        decision,
+    })
     .into_response())
 }
 

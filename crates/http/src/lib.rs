@@ -316,8 +316,7 @@ pub fn router(state: AppState) -> Router {
                         .extensions()
                         .get::<RequestId>()
                         .and_then(|id| id.header_value().to_str().ok())
-                        .unwrap_or("-")
-                        .to_string();
+                        .unwrap_or("-");
                     tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
                 }))
                 .layer(PropagateRequestIdLayer::new(request_id))
@@ -331,16 +330,13 @@ pub fn router(state: AppState) -> Router {
 
 async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".to_string());
+    // A clone of a standard method and of a matched path (an `Arc<str>`) allocates nothing.
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let response = next.run(request).await;
     state.metrics.observe(
-        &method,
-        &route,
+        method.as_str(),
+        route.as_ref().map_or("unmatched", MatchedPath::as_str),
         response.status().as_u16(),
         started.elapsed(),
     );
